@@ -1,0 +1,63 @@
+package cn.gridmap;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of gridmap ({@code gridmap.*} in application.properties; env GRIDMAP_* overrides). */
+@ConfigMapping(prefix = "gridmap")
+public interface GridmapConfig {
+
+    City city();
+
+    Api api();
+
+    Map map();
+
+    /** How the city is loaded and the derived levels generated. */
+    interface City {
+        /** Load the city on start when the region table is empty. */
+        @WithDefault("true")
+        boolean loadOnStart();
+
+        /** A geodata folder to read instead of the copy inside the jar. */
+        Optional<String> geodataDir();
+
+        /** Seed of every random choice of the derived levels: the same seed gives the same city. */
+        @WithDefault("20260101")
+        long seed();
+
+        /** Synthetic households of the whole city (≈ 3.2 M residents / 2.7 per household). */
+        @WithDefault("1200000")
+        int households();
+
+        /** Target households per grid (网格). */
+        @WithDefault("300")
+        int gridHouseholds();
+
+        /** Target households per micro-grid (微网格); 40 keeps them within 30–50. */
+        @WithDefault("40")
+        int microgridHouseholds();
+    }
+
+    /** Limits of the public API. */
+    interface Api {
+        /** Most features one GeoJSON region request may return; larger requests get a 400. */
+        @WithDefault("5000")
+        int maxFeatures();
+
+        /** Largest simplification tolerance accepted, in degrees. */
+        @WithDefault("0.01")
+        double maxTolerance();
+    }
+
+    /** Web map settings. */
+    interface Map {
+        /** Optional online tile URL template (e.g. 天地图 CGCS2000 tiles); off by default: the map is offline. */
+        Optional<String> onlineTileUrl();
+
+        /** Attribution shown with the online tile layer. */
+        Optional<String> onlineTileAttribution();
+    }
+}

@@ -1,0 +1,153 @@
+package cn.gridmap.region;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.geo.BBox;
+import cn.gridmap.web.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import jakarta.transaction.Transactional;
+
+/** Reads of the region hierarchy (current generation). Validates input; owns the transactions. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class RegionService {
+    private final EntityManager em;
+    private final GridmapConfig config;
+
+    public RegionService(EntityManager em, GridmapConfig config) {
+        this.em = em;
+        this.config = config;
+    }
+
+    public RegionRecord get(String code) {
+        Region r = find(code);
+        return toRecord(r, chain(r), descendantCounts(r));
+    }
+
+    public List<RegionRecord> children(String code) {
+        find(code);
+        @SuppressWarnings("unchecked")
+        List<Region> rows = em.createNativeQuery(RegionSql.CHILDREN, Region.class).setParameter("code", code).getResultList();
+        return rows.stream().map(r -> toRecord(r, null, null)).toList();
+    }
+
+    /** Regions whose code starts with, or whose name contains, {@code q}; exact matches first. */
+    public List<RegionRecord> search(String q, int limit) {
+        if (q == null || q.isBlank()) {
+            throw ApiException.badRequest("q (a code or part of a name) is required");
+        }
+        if (limit < 1 || limit > 100) {
+            throw ApiException.badRequest("limit must be between 1 and 100");
+        }
+        String t = q.trim();
+        @SuppressWarnings("unchecked")
+        List<Region> rows = em.createNativeQuery(RegionSql.SEARCH, Region.class).setParameter("prefix", t + "%")
+                .setParameter("contains", "%" + t.replace("%", "").replace("_", "") + "%").setParameter("exact", t)
+                .setParameter("limit", limit).getResultList();
+        return rows.stream().map(r -> toRecord(r, chain(r), null)).toList();
+    }
+
+    /** The region as a GeoJSON Feature (text), simplified by {@code tolerance} degrees when positive. */
+    public String feature(String code, Double tolerance) {
+        double tol = tolerance(tolerance);
+        List<?> rows = em.createNativeQuery(RegionSql.feature()).setParameter("code", code).setParameter("tol", tol)
+                .getResultList();
+        if (rows.isEmpty()) {
+            throw notFound(code);
+        }
+        return (String) rows.get(0);
+    }
+
+    /**
+     * Regions of one level as a GeoJSON FeatureCollection (text), optionally within a bbox and/or under a parent.
+     * Requests matching more than {@code gridmap.api.max-features} regions get a 400 saying by how much.
+     */
+    public String collection(String levelName, String bboxText, String parent, Double tolerance) {
+        Level level = Level.fromWire(levelName);
+        if (level == null) {
+            throw ApiException.badRequest("level must be one of " + Arrays.stream(Level.values()).map(Level::wireName).toList()
+                    + ", got '" + levelName + "'");
+        }
+        BBox bbox = BBox.parse(bboxText);
+        double tol = tolerance(tolerance);
+        Query count = bind(em.createNativeQuery(RegionSql.COLLECTION_COUNT), level, bbox, parent);
+        long matched = ((Number) count.getSingleResult()).longValue();
+        int max = config.api().maxFeatures();
+        if (matched > max) {
+            throw ApiException.badRequest("the request matches " + matched + " " + level.wireName()
+                    + " regions, more than the limit of " + max + "; use a smaller bbox, a parent, or a coarser level");
+        }
+        Query q = bind(em.createNativeQuery(RegionSql.collection()), level, bbox, parent).setParameter("tol", tol)
+                .setParameter("limit", max);
+        String features = (String) q.getSingleResult();
+        return "{\"type\":\"FeatureCollection\",\"numberMatched\":" + matched + ",\"features\":" + features + "}";
+    }
+
+    private static Query bind(Query q, Level level, BBox b, String parent) {
+        return q.setParameter("level", level.wireName()).setParameter("bbox", b != null)
+                .setParameter("minx", b == null ? 0.0 : b.minLon()).setParameter("miny", b == null ? 0.0 : b.minLat())
+                .setParameter("maxx", b == null ? 0.0 : b.maxLon()).setParameter("maxy", b == null ? 0.0 : b.maxLat())
+                .setParameter("parent", parent == null || parent.isBlank() ? null : parent.trim());
+    }
+
+    private double tolerance(Double tolerance) {
+        if (tolerance == null) {
+            return 0;
+        }
+        if (!Double.isFinite(tolerance) || tolerance < 0 || tolerance > config.api().maxTolerance()) {
+            throw ApiException.badRequest("tolerance must be between 0 and " + config.api().maxTolerance()
+                    + " degrees, got " + tolerance);
+        }
+        return tolerance;
+    }
+
+    Region find(String code) {
+        if (code == null || !code.matches("[0-9]{6,18}")) {
+            throw ApiException.badRequest("a region code has 6 to 18 digits (city/district 6, street 9, community 12, "
+                    + "grid 15, micro-grid 18), got '" + code + "'");
+        }
+        @SuppressWarnings("unchecked")
+        List<Region> rows = em.createNativeQuery(RegionSql.BY_CODE, Region.class).setParameter("code", code).getResultList();
+        if (rows.isEmpty()) {
+            throw notFound(code);
+        }
+        return rows.get(0);
+    }
+
+    private static ApiException notFound(String code) {
+        return ApiException.notFound("no region with code " + code);
+    }
+
+    private List<RegionRecord.RegionRef> chain(Region r) {
+        List<String> codes = Arrays.asList(r.path.split("/"));
+        List<String> ancestors = codes.subList(0, codes.size() - 1);
+        if (ancestors.isEmpty()) {
+            return List.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(RegionSql.REFS_BY_CODES).setParameter("codes", ancestors).getResultList();
+        return rows.stream().map(o -> new RegionRecord.RegionRef((String) o[0], (String) o[1], (String) o[2])).toList();
+    }
+
+    private Map<String, Long> descendantCounts(Region r) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(RegionSql.DESCENDANT_COUNTS).setParameter("prefix", r.path + "/%")
+                .getResultList();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Object[] o : rows) {
+            counts.put((String) o[0], ((Number) o[1]).longValue());
+        }
+        return counts;
+    }
+
+    private static RegionRecord toRecord(Region r, List<RegionRecord.RegionRef> chain, Map<String, Long> counts) {
+        return new RegionRecord(r.code, r.name, r.level, r.parentCode, chain, r.areaSqm == null ? 0 : r.areaSqm,
+                r.derived, counts, r.properties);
+    }
+}

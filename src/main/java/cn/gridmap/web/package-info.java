@@ -1,0 +1,2 @@
+/** Shared web plumbing: the error body and exception mappers. */
+package cn.gridmap.web;

@@ -1,0 +1,23 @@
+// The only file that knows the service's URLs.
+window.gridmapApi = (function () {
+  async function json(url, signal) {
+    const r = await fetch(url, { signal });
+    if (!r.ok) {
+      let msg = r.status + ' ' + r.statusText;
+      try { msg = (await r.json()).message || msg; } catch (e) { /* not JSON */ }
+      throw new Error(msg);
+    }
+    return r.json();
+  }
+  return {
+    mapConfig: () => json('api/map-config'),
+    basemap: () => json('api/basemap'),
+    region: (code) => json('api/regions/' + encodeURIComponent(code)),
+    regionGeometry: (code) => json('api/regions/' + encodeURIComponent(code) + '/geometry'),
+    regions: (level, bbox, tolerance, signal) => json('api/regions?level=' + level
+        + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(5)).join(',') : '')
+        + '&tolerance=' + tolerance.toFixed(7), signal),
+    search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),
+    point: (lon, lat) => json('api/point/4326/' + lon.toFixed(7) + ',' + lat.toFixed(7)),
+  };
+})();
