@@ -8,7 +8,7 @@ import java.util.Locale;
  * CGCS2000 is taken as equal to WGS84 (difference below 1 m); GCJ-02 and BD-09 go through {@link ChinaOffsets}.
  */
 public enum InputCrs {
-    WGS84("4326"), CGCS2000("4490"), GCJ02("gcj02"), BD09("bd09");
+    WGS84(String.valueOf(Srid.WGS84)), CGCS2000(String.valueOf(Srid.CGCS2000)), GCJ02("gcj02"), BD09("bd09");
 
     private final String id;
 

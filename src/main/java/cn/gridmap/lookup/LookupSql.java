@@ -1,5 +1,7 @@
 package cn.gridmap.lookup;
 
+import cn.gridmap.geo.Srid;
+
 /** SQL of the point lookup (PostGIS path). */
 final class LookupSql {
     private LookupSql() {
@@ -8,6 +10,6 @@ final class LookupSql {
     /** Every current region covering the point (boundaries included), coarse to fine, lowest code first. */
     static final String COVERING = """
             SELECT code, name, level, parent_code FROM region
-            WHERE generation_high IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))
-            ORDER BY level_rank, code""";
+            WHERE generation_high IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), %d))
+            ORDER BY level_rank, code""".formatted(Srid.STORAGE);
 }

@@ -4,6 +4,7 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.locationtech.jts.geom.MultiPolygon;
 
+import cn.gridmap.geo.Srid;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -26,7 +27,7 @@ public class Region {
     @Column(name = "parent_code")
     public String parentCode;
     public String path;
-    @Column(columnDefinition = "geometry(MultiPolygon,4326)")
+    @Column(columnDefinition = "geometry(MultiPolygon," + Srid.STORAGE + ")")
     public MultiPolygon geom;
     @Column(name = "area_sqm", insertable = false, updatable = false)
     public Double areaSqm;

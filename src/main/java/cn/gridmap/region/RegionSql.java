@@ -1,5 +1,7 @@
 package cn.gridmap.region;
 
+import cn.gridmap.geo.Srid;
+
 /** All SQL of the region capability, with bound parameters only. Current generation = generation_high IS NULL. */
 final class RegionSql {
     private RegionSql() {
@@ -34,8 +36,8 @@ final class RegionSql {
     /** The filter of the FeatureCollection query; :minx.. are ignored when :bbox is false. */
     static final String COLLECTION_FILTER = """
             FROM region WHERE %s AND level = :level
-              AND (NOT :bbox OR geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))
-              AND (CAST(:parent AS text) IS NULL OR parent_code = CAST(:parent AS text))""".formatted(CURRENT);
+              AND (NOT :bbox OR geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, %d))
+              AND (CAST(:parent AS text) IS NULL OR parent_code = CAST(:parent AS text))""".formatted(CURRENT, Srid.STORAGE);
 
     static final String COLLECTION_COUNT = "SELECT count(*) " + COLLECTION_FILTER;
 
