@@ -15,6 +15,8 @@ public interface GridmapConfig {
 
     Map map();
 
+    Lookup lookup();
+
     /** How the city is loaded and the derived levels generated. */
     interface City {
         /** Load the city on start when the region table is empty. */
@@ -59,5 +61,20 @@ public interface GridmapConfig {
 
         /** Attribution shown with the online tile layer. */
         Optional<String> onlineTileAttribution();
+    }
+
+    /** The point lookup. */
+    interface Lookup {
+        /** Raster cell size of the in-memory index, in degrees (0.0002 ≈ 20 m). Smaller: faster lookups, more memory. */
+        @WithDefault("0.0002")
+        double cellSizeDegrees();
+
+        /** Distance to the grid's edge below which a lookup says nearBoundary and lists the neighbouring grids, in metres. */
+        @WithDefault("10")
+        double nearBoundaryMeters();
+
+        /** Cache-Control max-age of GET lookups, in seconds. */
+        @WithDefault("60")
+        int maxAgeSeconds();
     }
 }

@@ -1,42 +1,101 @@
 package cn.gridmap.geo;
 
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.locationtech.proj4j.BasicCoordinateTransform;
+import org.locationtech.proj4j.CRSFactory;
+import org.locationtech.proj4j.CoordinateReferenceSystem;
+import org.locationtech.proj4j.ProjCoordinate;
 
 /**
- * The coordinate systems a caller may send points in, and their conversion to storage (WGS84 numbers).
- * CGCS2000 is taken as equal to WGS84 (difference below 1 m); GCJ-02 and BD-09 go through {@link ChinaOffsets}.
+ * A coordinate system a caller may send points in, and the way to WGS84 numbers (storage).
+ *
+ * <ul>
+ * <li>{@code 4326} WGS84 and {@code 4490} CGCS2000 lon/lat: taken as equal (difference below 1 m).</li>
+ * <li>{@code gcj02} (Amap, Tencent) and {@code bd09} (Baidu): through {@link ChinaOffsets}.</li>
+ * <li>{@code 4491}–{@code 4554}: the CGCS2000 Gauss-Krüger zones (6° and 3°, with and without the zone prefix),
+ * x = easting and y = northing in metres whatever the EPSG axis order; transformed by proj4j with its EPSG
+ * definitions.</li>
+ * </ul>
  */
-public enum InputCrs {
-    WGS84(String.valueOf(Srid.WGS84)), CGCS2000(String.valueOf(Srid.CGCS2000)), GCJ02("gcj02"), BD09("bd09");
+public final class InputCrs {
+    /** Lowest and highest EPSG code of the CGCS2000 Gauss-Krüger projections. */
+    public static final int GK_FIRST = 4491;
+    public static final int GK_LAST = 4554;
+    public static final String SUPPORTED = "4326, 4490, gcj02, bd09 or a CGCS2000 Gauss-Krüger EPSG code 4491–4554";
+    private static final CRSFactory FACTORY = new CRSFactory();
+    private static final Map<Integer, CoordinateReferenceSystem> PROJECTED = new ConcurrentHashMap<>();
+    private static final CoordinateReferenceSystem CGCS2000_GEO = FACTORY.createFromName("EPSG:" + Srid.CGCS2000);
+
+    private enum Kind { LONLAT, GCJ02, BD09, GAUSS_KRUGER }
 
     private final String id;
+    private final Kind kind;
+    private final int epsg;
 
-    InputCrs(String id) {
+    private InputCrs(String id, Kind kind, int epsg) {
         this.id = id;
+        this.kind = kind;
+        this.epsg = epsg;
     }
 
     public String id() {
         return id;
     }
 
-    /** {lon, lat} in WGS84 for the given x (longitude) and y (latitude) in this CRS. */
-    public double[] toWgs84(double x, double y) {
-        return switch (this) {
-            case WGS84, CGCS2000 -> new double[] {x, y};
-            case GCJ02 -> ChinaOffsets.gcj02ToWgs84(x, y);
-            case BD09 -> ChinaOffsets.bd09ToWgs84(x, y);
+    public boolean projected() {
+        return kind == Kind.GAUSS_KRUGER;
+    }
+
+    /** Converts points of this CRS to WGS84 lon/lat. Not thread-safe: one converter per thread or request. */
+    public interface Converter {
+        double[] toWgs84(double x, double y);
+    }
+
+    /** A converter for this CRS (for projected CRSs it holds its own proj4j transform). */
+    public Converter converter() {
+        return switch (kind) {
+            case LONLAT -> (x, y) -> new double[] {x, y};
+            case GCJ02 -> ChinaOffsets::gcj02ToWgs84;
+            case BD09 -> ChinaOffsets::bd09ToWgs84;
+            case GAUSS_KRUGER -> {
+                BasicCoordinateTransform t = new BasicCoordinateTransform(
+                        PROJECTED.computeIfAbsent(epsg, e -> FACTORY.createFromName("EPSG:" + e)), CGCS2000_GEO);
+                ProjCoordinate out = new ProjCoordinate();
+                yield (x, y) -> {
+                    t.transform(new ProjCoordinate(x, y), out);
+                    return new double[] {out.x, out.y};
+                };
+            }
         };
+    }
+
+    /** Converts one point (convenience for single requests). */
+    public double[] toWgs84(double x, double y) {
+        return converter().toWgs84(x, y);
     }
 
     public static InputCrs parse(String s) {
         String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT).replace("epsg:", "");
-        for (InputCrs c : values()) {
-            if (c.id.equals(t)) {
-                return c;
-            }
+        switch (t) {
+            case "4326":
+                return new InputCrs("4326", Kind.LONLAT, Srid.WGS84);
+            case "4490":
+                return new InputCrs("4490", Kind.LONLAT, Srid.CGCS2000);
+            case "gcj02":
+                return new InputCrs("gcj02", Kind.GCJ02, 0);
+            case "bd09":
+                return new InputCrs("bd09", Kind.BD09, 0);
+            default:
+                if (t.matches("\\d{4}")) {
+                    int code = Integer.parseInt(t);
+                    if (code >= GK_FIRST && code <= GK_LAST) {
+                        return new InputCrs(t, Kind.GAUSS_KRUGER, code);
+                    }
+                }
+                throw new InvalidGeoInputException("unsupported crs '" + s + "'; use " + SUPPORTED);
         }
-        throw new InvalidGeoInputException("unsupported crs '" + s + "'; use one of "
-                + Arrays.stream(values()).map(InputCrs::id).toList());
     }
 }

@@ -1,40 +1,155 @@
 package cn.gridmap.lookup;
 
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
+import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.Coordinates;
 import cn.gridmap.geo.InputCrs;
+import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionRecord.RegionRef;
+import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 /**
- * Point → regions, answered by PostGIS {@code ST_Covers} on the stored geometry.
+ * Point → regions, by the in-memory {@link GridIndex} (default) or by PostGIS {@code ST_Covers} ({@code engine=postgis},
+ * the operational fallback and the reference the engine is tested against).
  *
- * <p>Shared-edge rule: a point on the boundary between regions belongs, at each level, to the covering region
- * with the lowest code among the children of the region chosen one level up (city first). Every level
- * therefore names exactly one region and the answer is always a consistent chain.
+ * <p>Shared-edge rule (both engines): a point on the boundary between regions belongs, at each level, to the
+ * covering region with the lowest code among the children of the region chosen one level up (city first). Every
+ * level therefore names exactly one region and the answer is always a consistent chain.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
 public class PointLookupService {
-    private final EntityManager em;
+    public static final String MEMORY = "memory";
+    public static final String POSTGIS = "postgis";
 
-    public PointLookupService(EntityManager em) {
+    private final EntityManager em;
+    private final LiveGridIndex index;
+    private final GridmapConfig.Lookup config;
+
+    public PointLookupService(EntityManager em, LiveGridIndex index, GridmapConfig config) {
         this.em = em;
+        this.index = index;
+        this.config = config.lookup();
     }
 
-    public PointLookupResult lookup(String crsId, String coords) {
+    /** A parsed request: the point in WGS84 and the options. */
+    public record Query(InputCrs crs, double x, double y, double lon, double lat, Level level, String engine) {
+    }
+
+    /** Validates a request; every problem is a 400 with its reason. */
+    public Query parse(String crsId, String coords, String engine, String level, String asOf) {
         InputCrs crs = InputCrs.parse(crsId);
         double[] xy = Coordinates.parsePair(coords);
         double[] ll = crs.toWgs84(xy[0], xy[1]);
+        if (!Double.isFinite(ll[0]) || !Double.isFinite(ll[1])) {
+            throw ApiException.badRequest("x,y " + coords + " cannot be converted from crs " + crs.id() + " to WGS84");
+        }
         Coordinates.checkLonLat(ll[0], ll[1]);
+        String e = engine == null || engine.isBlank() ? MEMORY : engine.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!e.equals(MEMORY) && !e.equals(POSTGIS)) {
+            throw ApiException.badRequest("engine must be memory or postgis, got '" + engine + "'");
+        }
+        Level l = null;
+        if (level != null && !level.isBlank()) {
+            l = Level.fromWire(level);
+            if (l == null) {
+                throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + level + "'");
+            }
+        }
+        checkAsOf(asOf);
+        return new Query(crs, xy[0], xy[1], ll[0], ll[1], l, e);
+    }
+
+    /**
+     * {@code asOf} is accepted as an ISO date or date-time; until boundary history exists every answer is for the
+     * current generation.
+     */
+    static void checkAsOf(String asOf) {
+        if (asOf == null || asOf.isBlank()) {
+            return;
+        }
+        try {
+            LocalDate.parse(asOf.trim());
+        } catch (DateTimeParseException e) {
+            try {
+                OffsetDateTime.parse(asOf.trim());
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badRequest("asOf must be an ISO date (2026-01-31) or date-time (2026-01-31T08:00:00+08:00), got '" + asOf + "'");
+            }
+        }
+    }
+
+    public PointLookupResult lookup(Query q) {
+        return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
+    }
+
+    /** The version lookups answer for (the ETag): the in-memory index's, or the database's for the PostGIS engine. */
+    public long version(Query q) {
+        return q.engine().equals(POSTGIS) ? ((Number) em.createNativeQuery(LookupSql.VERSION).getSingleResult()).longValue()
+                : index.current().version();
+    }
+
+    private PointLookupResult byIndex(Query q) {
+        GridIndex idx = index.current();
+        int[] chain = idx.chain(idx.locateMicro(q.lon(), q.lat()));
+        List<RegionRef> regions = new ArrayList<>(chain.length);
+        for (int r : chain) {
+            regions.add(new RegionRef(idx.code(r), idx.name(r), idx.level(r).wireName()));
+        }
+        Double distance = null;
+        Boolean near = null;
+        List<RegionRef> neighbours = null;
+        if (chain.length > 0) {
+            int grid = chain[Level.GRID.ordinal()];
+            distance = round(idx.boundaryDistanceMeters(grid, q.lon(), q.lat()));
+            near = distance < config.nearBoundaryMeters();
+            if (near) {
+                neighbours = idx.gridsWithin(q.lon(), q.lat(), config.nearBoundaryMeters(), grid).stream()
+                        .map(r -> new RegionRef(idx.code(r), idx.name(r), idx.level(r).wireName())).toList();
+            }
+        }
+        return new PointLookupResult(q.crs().id(), q.x(), q.y(), q.lon(), q.lat(), filter(regions, q.level()), distance, near,
+                neighbours, MEMORY, idx.version());
+    }
+
+    private PointLookupResult byPostgis(Query q) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(LookupSql.COVERING).setParameter("lon", ll[0]).setParameter("lat", ll[1])
+        List<Object[]> rows = em.createNativeQuery(LookupSql.COVERING).setParameter("lon", q.lon()).setParameter("lat", q.lat())
                 .getResultList();
-        return new PointLookupResult(crs.id(), xy[0], xy[1], ll[0], ll[1], chainByRule(rows));
+        List<RegionRef> regions = chainByRule(rows);
+        Double distance = null;
+        Boolean near = null;
+        List<RegionRef> neighbours = null;
+        if (regions.size() > Level.GRID.ordinal()) {
+            String grid = regions.get(Level.GRID.ordinal()).code();
+            distance = round(((Number) em.createNativeQuery(LookupSql.BOUNDARY_DISTANCE).setParameter("lon", q.lon())
+                    .setParameter("lat", q.lat()).setParameter("code", grid).getSingleResult()).doubleValue());
+            near = distance < config.nearBoundaryMeters();
+            if (near) {
+                @SuppressWarnings("unchecked")
+                List<Object[]> n = em.createNativeQuery(LookupSql.NEIGHBOURS).setParameter("lon", q.lon()).setParameter("lat", q.lat())
+                        .setParameter("code", grid).setParameter("meters", config.nearBoundaryMeters()).getResultList();
+                neighbours = n.stream().map(o -> new RegionRef((String) o[0], (String) o[1], (String) o[2])).toList();
+            }
+        }
+        return new PointLookupResult(q.crs().id(), q.x(), q.y(), q.lon(), q.lat(), filter(regions, q.level()), distance, near,
+                neighbours, POSTGIS, version(q));
+    }
+
+    private static List<RegionRef> filter(List<RegionRef> chain, Level level) {
+        return level == null ? chain : chain.stream().filter(r -> r.level().equals(level.wireName())).toList();
+    }
+
+    private static double round(double metres) {
+        return Math.round(metres * 100) / 100.0;
     }
 
     /** Applies the shared-edge rule to rows ordered by level then code: (code, name, level, parent_code). */

@@ -28,6 +28,21 @@ class PointResourceTest {
     @Inject
     DataSource dataSource;
 
+    private static io.restassured.config.RestAssuredConfig previous;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void numbersAsDoubles() {
+        // RestAssured parses JSON numbers as Float by default: too coarse for coordinates
+        previous = io.restassured.RestAssured.config;
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().jsonConfig(io.restassured.config.JsonConfig.jsonConfig()
+                .numberReturnType(io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE));
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void resetRestAssured() {
+        io.restassured.RestAssured.config = previous;
+    }
+
     private List<Object[]> rows(String sql, Object... params) throws SQLException {
         List<Object[]> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -63,6 +78,79 @@ class PointResourceTest {
     }
 
     @Test
+    void bothEnginesGiveTheSameChainAndShape() throws SQLException {
+        for (Object[] m : rows("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region WHERE level = 'grid' "
+                + "ORDER BY md5(code) LIMIT 20) x")) {
+            String path = "/api/point/4326/" + m[0] + "," + m[1];
+            JsonPath memory = given().get(path).then().statusCode(200).body("engine", equalTo("memory")).extract().jsonPath();
+            JsonPath postgis = given().queryParam("engine", "postgis").get(path).then().statusCode(200)
+                    .body("engine", equalTo("postgis")).extract().jsonPath();
+            assertEquals(postgis.getList("regions"), memory.getList("regions"));
+            assertEquals(postgis.getDouble("boundaryDistanceMeters"), memory.getDouble("boundaryDistanceMeters"),
+                    0.01 * postgis.getDouble("boundaryDistanceMeters") + 0.05, "distance to the grid edge at " + path);
+            assertEquals(postgis.getBoolean("nearBoundary"), memory.getBoolean("nearBoundary"));
+        }
+    }
+
+    @Test
+    void pointNearAGridEdgeSaysSoAndListsTheNeighbour() throws SQLException {
+        // 2 m inside grid a, across the shared edge from grid b
+        Object[] r = rows("""
+                SELECT a.code, b.code, ST_X(p), ST_Y(p) FROM region a JOIN region b ON a.parent_code = b.parent_code AND a.code < b.code
+                  AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 50,
+                LATERAL (SELECT ST_Project(ST_LineInterpolatePoint(ST_LineMerge(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))), 0.5)::geography,
+                           2.0, radians(0))::geometry p0) q,
+                LATERAL (SELECT CASE WHEN ST_Covers(a.geom, ST_SetSRID(p0, 4326)) AND NOT ST_Covers(b.geom, ST_SetSRID(p0, 4326))
+                                THEN ST_SetSRID(p0, 4326) END p) w
+                WHERE a.level = 'grid' AND p IS NOT NULL AND GeometryType(ST_LineMerge(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)))) = 'LINESTRING'
+                ORDER BY a.code LIMIT 1""").get(0);
+        given().get("/api/point/4326/" + r[2] + "," + r[3]).then().statusCode(200)
+                .body("regions[4].code", equalTo(r[0]))
+                .body("nearBoundary", equalTo(true))
+                .body("boundaryDistanceMeters", org.hamcrest.Matchers.lessThan(3.0))
+                .body("neighbours.code", org.hamcrest.Matchers.hasItem(r[1]));
+    }
+
+    @Test
+    void levelFilterReturnsOnlyThatLevel() {
+        given().queryParam("level", "grid").get("/api/point/4326/119.4550,32.2040").then().statusCode(200)
+                .body("regions", hasSize(1)).body("regions[0].level", equalTo("grid"));
+        given().queryParam("level", "province").get("/api/point/4326/119.4550,32.2040").then().statusCode(400)
+                .body("message", containsString("level must be one of"));
+    }
+
+    @Test
+    void asOfIsAcceptedAsAnIsoDateAndRejectedOtherwise() {
+        given().queryParam("asOf", "2026-01-31").get("/api/point/4326/119.4550,32.2040").then().statusCode(200);
+        given().queryParam("asOf", "2026-01-31T08:00:00+08:00").get("/api/point/4326/119.4550,32.2040").then().statusCode(200);
+        given().queryParam("asOf", "yesterday").get("/api/point/4326/119.4550,32.2040").then().statusCode(400)
+                .body("message", containsString("asOf must be an ISO date"));
+        given().queryParam("engine", "oracle").get("/api/point/4326/119.4550,32.2040").then().statusCode(400)
+                .body("message", containsString("engine must be"));
+    }
+
+    @Test
+    void lookupsCarryTheIndexVersionAsETagAndAnswer304() {
+        String etag = given().get("/api/point/4326/119.4550,32.2040").then().statusCode(200)
+                .header("Cache-Control", containsString("max-age=60")).extract().header("ETag");
+        org.junit.jupiter.api.Assertions.assertTrue(etag.matches("\"idx-\\d+\""), etag);
+        given().header("If-None-Match", etag).get("/api/point/4326/119.4550,32.2040").then().statusCode(304);
+        given().header("If-None-Match", "\"idx-0\"").get("/api/point/4326/119.4550,32.2040").then().statusCode(200);
+    }
+
+    @Test
+    void gaussKrugerCoordinatesAreProjectedBack() {
+        // EPSG:4549 = CGCS2000 3-degree GK, central meridian 120E, false easting 500 km; EPSG:4528 = zone 40 (prefixed)
+        double[] ll = {119.4550, 32.2040};
+        String wgs = given().get("/api/point/4326/" + ll[0] + "," + ll[1]).then().extract().path("regions[5].code");
+        double[] en = cn.gridmap.geo.InputCrsTest.forward(4549, ll[0], ll[1]);
+        given().get("/api/point/4549/" + en[0] + "," + en[1]).then().statusCode(200)
+                .body("crs", equalTo("4549")).body("regions[5].code", equalTo(wgs))
+                .body("lon", org.hamcrest.Matchers.closeTo(ll[0], 1e-7)).body("lat", org.hamcrest.Matchers.closeTo(ll[1], 1e-7));
+        given().get("/api/point/4528/" + (en[0] + 40_000_000) + "," + en[1]).then().statusCode(200).body("regions[5].code", equalTo(wgs));
+    }
+
+    @Test
     void pointOutsideTheCityReturnsAnEmptyChain() {
         given().get("/api/point/4326/116.404,39.915").then().statusCode(200).body("regions", hasSize(0));
     }
@@ -74,6 +162,7 @@ class PointResourceTest {
         given().get("/api/point/4326/200,32").then().statusCode(400).body("message", containsString("longitude"));
         given().get("/api/point/4326/119,95").then().statusCode(400).body("message", containsString("latitude"));
         given().get("/api/point/3857/119,32").then().statusCode(400).body("message", containsString("unsupported crs"));
+        given().get("/api/point/4549/abc,1").then().statusCode(400).body("message", containsString("number"));
     }
 
     @Test

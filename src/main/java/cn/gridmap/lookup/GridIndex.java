@@ -1,0 +1,619 @@
+package cn.gridmap.lookup;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.LinearRing;
+import org.locationtech.jts.geom.MultiPolygon;
+import org.locationtech.jts.geom.Polygon;
+import org.locationtech.jts.index.strtree.STRtree;
+
+import cn.gridmap.region.Level;
+
+/**
+ * An immutable in-memory point → micro-grid index over the current hierarchy. Thread-safe: build once, read from
+ * any number of threads; replace it as a whole to refresh.
+ *
+ * <p><b>Layout.</b> A uniform raster of cells over the city's bounding box. A cell that no micro-grid edge touches
+ * (closed cell, widened by {@link #EPSILON}) lies inside exactly one micro-grid, or outside the city: it stores that
+ * answer and a lookup costs one array read. A cell that edges touch stores the micro-grids whose edges touch it; a
+ * point there is tested against those few polygons only. Polygon coordinates live in flat arrays.
+ *
+ * <p><b>Exactness.</b> The polygon test is PostGIS's own point-in-polygon (the winding number of
+ * {@code lwgeom_functions_analytic.c}, with the same double arithmetic and the same boundary rule), applied to the
+ * same doubles that PostGIS stores; so {@code covers} here answers what {@code ST_Covers} answers, including points
+ * exactly on edges and vertices. Cells classified without a test are at least {@link #EPSILON} degrees from every
+ * edge, far beyond rounding.
+ *
+ * <p><b>Shared edges.</b> A point covered by several micro-grids (it lies on their common boundary) gets, level by
+ * level from the district down, the covering region with the lowest code among the children of the region chosen
+ * above — the rule {@link PointLookupService} applies to SQL results.
+ */
+public final class GridIndex {
+    /** Margin around edges, in degrees (≈ 0.1 mm), inside which cells are always tested exactly. */
+    static final double EPSILON = 1e-9;
+    static final int OUTSIDE = -1;
+    private static final int LEVELS = Level.values().length;
+
+    /** One current region as read from the database. */
+    public record RegionRow(String code, String name, Level level, String parentCode) {
+    }
+
+    private final long version;
+    // ---- regions (all levels)
+    private final String[] codes;
+    private final String[] names;
+    private final Level[] levels;
+    private final long[] codeNumbers;
+    private final Map<String, Integer> regionByCode;
+    // ---- micro-grids: region index and the region index of every ancestor level
+    private final int[] microRegion;
+    private final int[] ancestors; // micro * LEVELS + level -> region index
+    // ---- micro-grid geometry, flat: micro -> polygons -> rings -> points
+    private final int[] microPolys;
+    private final int[] polyRings;
+    private final int[] ringPoints;
+    private final double[] xs;
+    private final double[] ys;
+    // ---- raster
+    private final double minX;
+    private final double minY;
+    private final double cellW;
+    private final double cellH;
+    private final int nx;
+    private final int ny;
+    private final int[] cells; // >= 0 micro; OUTSIDE; <= -2: candidates at -(v+2)
+    private final int[] candStart;
+    private final int[] cand;
+    private final int boundaryCells;
+    // ---- grid polygons (by region index) for boundary distances and neighbours
+    private final Map<Integer, MultiPolygon> gridGeoms;
+    private final STRtree gridTree;
+
+    private GridIndex(Builder b) {
+        this.version = b.version;
+        this.codes = b.codes;
+        this.names = b.names;
+        this.levels = b.levels;
+        this.codeNumbers = b.codeNumbers;
+        this.regionByCode = b.regionByCode;
+        this.microRegion = b.microRegion;
+        this.ancestors = b.ancestors;
+        this.microPolys = b.microPolys;
+        this.polyRings = b.polyRings;
+        this.ringPoints = b.ringPoints;
+        this.xs = b.xs;
+        this.ys = b.ys;
+        this.minX = b.minX;
+        this.minY = b.minY;
+        this.cellW = b.cellW;
+        this.cellH = b.cellH;
+        this.nx = b.nx;
+        this.ny = b.ny;
+        this.cells = b.cells;
+        this.candStart = b.candStart;
+        this.cand = b.cand;
+        this.boundaryCells = b.boundaryCells;
+        this.gridGeoms = b.gridGeomsByRegion;
+        this.gridTree = b.gridTree;
+    }
+
+    /** The database's region version this index was built from (the ETag of lookups). */
+    public long version() {
+        return version;
+    }
+
+    public int microgridCount() {
+        return microRegion.length;
+    }
+
+    public int cellCount() {
+        return cells.length;
+    }
+
+    public int boundaryCellCount() {
+        return boundaryCells;
+    }
+
+    /** Approximate heap held by the index's arrays, in bytes. */
+    public long approximateBytes() {
+        return 4L * (cells.length + candStart.length + cand.length + microRegion.length + ancestors.length + microPolys.length
+                + polyRings.length + ringPoints.length) + 8L * (xs.length + ys.length + codeNumbers.length);
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /**
+     * The micro-grid chosen for a WGS84 point under the shared-edge rule, or {@link #OUTSIDE}. The hot path: no
+     * allocation for points in classified cells.
+     */
+    public int locateMicro(double lon, double lat) {
+        double fx = (lon - minX) / cellW;
+        double fy = (lat - minY) / cellH;
+        if (!(fx >= 0 && fy >= 0 && fx < nx && fy < ny)) {
+            return OUTSIDE; // also NaN
+        }
+        int v = cells[(int) fy * nx + (int) fx];
+        if (v >= OUTSIDE) {
+            return v;
+        }
+        int c = -(v + 2);
+        int from = candStart[c];
+        int to = candStart[c + 1];
+        int first = OUTSIDE;
+        int covering = 0;
+        int[] many = null;
+        for (int i = from; i < to; i++) {
+            int m = cand[i];
+            if (pip(m, lon, lat) >= 0) {
+                if (covering == 0) {
+                    first = m;
+                } else {
+                    if (many == null) {
+                        many = new int[to - from];
+                        many[0] = first;
+                    }
+                    many[covering] = m;
+                }
+                covering++;
+            }
+        }
+        return covering <= 1 ? first : choose(many, covering);
+    }
+
+    /** Applies the lowest-code-per-level rule to {@code n} covering micro-grids. */
+    private int choose(int[] m, int n) {
+        for (int level = Level.DISTRICT.ordinal(); level < LEVELS && n > 1; level++) {
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                best = Math.min(best, codeNumbers[ancestors[m[i] * LEVELS + level]]);
+            }
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (codeNumbers[ancestors[m[i] * LEVELS + level]] == best) {
+                    m[k++] = m[i];
+                }
+            }
+            n = k;
+        }
+        return m[0];
+    }
+
+    /** Region indices of the chain of a micro-grid, city first; empty for {@link #OUTSIDE}. */
+    public int[] chain(int micro) {
+        if (micro < 0) {
+            return new int[0];
+        }
+        int[] out = new int[LEVELS];
+        System.arraycopy(ancestors, micro * LEVELS, out, 0, LEVELS);
+        return out;
+    }
+
+    public String code(int region) {
+        return codes[region];
+    }
+
+    public String name(int region) {
+        return names[region];
+    }
+
+    public Level level(int region) {
+        return levels[region];
+    }
+
+    /**
+     * Distance in metres from a point to the boundary of grid {@code gridRegion} (local equirectangular metric
+     * around the point: accurate to well under 1 % at grid scale), or NaN when the grid is unknown.
+     */
+    public double boundaryDistanceMeters(int gridRegion, double lon, double lat) {
+        MultiPolygon g = gridGeoms.get(gridRegion);
+        return g == null ? Double.NaN : LocalMetric.distanceToBoundary(g, lon, lat);
+    }
+
+    /** Grids other than {@code except} within {@code meters} of the point, nearest first. */
+    public List<Integer> gridsWithin(double lon, double lat, double meters, int except) {
+        double dLat = meters / LocalMetric.M_PER_DEG_LAT;
+        double dLon = meters / (LocalMetric.M_PER_DEG_LAT * Math.cos(Math.toRadians(lat)));
+        List<double[]> hits = new ArrayList<>();
+        for (Object o : gridTree.query(new Envelope(lon - dLon, lon + dLon, lat - dLat, lat + dLat))) {
+            int r = (Integer) o;
+            if (r == except) {
+                continue;
+            }
+            MultiPolygon g = gridGeoms.get(r);
+            double d = LocalMetric.distanceToArea(g, lon, lat, pip(g, lon, lat));
+            if (d <= meters) {
+                hits.add(new double[] {d, r});
+            }
+        }
+        hits.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        return hits.stream().map(h -> (int) h[1]).toList();
+    }
+
+    private static boolean pip(MultiPolygon g, double lon, double lat) {
+        return org.locationtech.jts.algorithm.locate.SimplePointInAreaLocator.locate(
+                new org.locationtech.jts.geom.Coordinate(lon, lat), g) != org.locationtech.jts.geom.Location.EXTERIOR;
+    }
+
+    /** Region index of a code, or -1. */
+    public int regionOf(String code) {
+        Integer i = regionByCode.get(code);
+        return i == null ? -1 : i;
+    }
+
+    /**
+     * PostGIS's point-in-multipolygon for micro-grid {@code m}: -1 outside, 0 on the boundary, 1 inside.
+     * Mirrors {@code point_in_multipolygon} and {@code point_in_ring} (PostGIS 3.3, lwgeom_functions_analytic.c).
+     */
+    int pip(int m, double px, double py) {
+        int result = -1;
+        for (int p = microPolys[m]; p < microPolys[m + 1]; p++) {
+            int shell = polyRings[p];
+            int inRing = pointInRing(shell, px, py);
+            if (inRing == -1) {
+                continue;
+            }
+            if (inRing == 0) {
+                return 0;
+            }
+            result = inRing;
+            for (int r = shell + 1; r < polyRings[p + 1]; r++) {
+                inRing = pointInRing(r, px, py);
+                if (inRing == 1) {
+                    result = -1;
+                    break;
+                }
+                if (inRing == 0) {
+                    return 0;
+                }
+            }
+            if (result != -1) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private int pointInRing(int ring, double px, double py) {
+        int wn = 0;
+        int end = ringPoints[ring + 1] - 1;
+        for (int i = ringPoints[ring]; i < end; i++) {
+            double x1 = xs[i];
+            double y1 = ys[i];
+            double x2 = xs[i + 1];
+            double y2 = ys[i + 1];
+            if (x1 == x2 && y1 == y2) {
+                continue; // zero-length segments are ignored
+            }
+            double side = (x2 - x1) * (py - y1) - (px - x1) * (y2 - y1);
+            if (side == 0.0 && Math.min(x1, x2) <= px && px <= Math.max(x1, x2) && Math.min(y1, y2) <= py && py <= Math.max(y1, y2)) {
+                return 0;
+            }
+            if (y1 <= py && py < y2 && side > 0) {
+                ++wn;
+            } else if (y2 <= py && py < y1 && side < 0) {
+                --wn;
+            }
+        }
+        return wn == 0 ? -1 : 1;
+    }
+
+    // ---------------------------------------------------------------- building
+
+    /** Collects regions and micro-grid geometries, then {@link #build()}s the index. Not thread-safe. */
+    public static final class Builder {
+        private final long version;
+        private final double cellSize;
+        private final List<RegionRow> regions = new ArrayList<>();
+        private final Map<String, MultiPolygon> microGeoms = new HashMap<>();
+        private final Map<String, MultiPolygon> gridGeoms = new HashMap<>();
+        Map<Integer, MultiPolygon> gridGeomsByRegion = new HashMap<>();
+        STRtree gridTree = new STRtree();
+        // filled by build()
+        String[] codes;
+        String[] names;
+        Level[] levels;
+        long[] codeNumbers;
+        Map<String, Integer> regionByCode;
+        int[] microRegion;
+        int[] ancestors;
+        int[] microPolys;
+        int[] polyRings;
+        int[] ringPoints;
+        double[] xs;
+        double[] ys;
+        double minX;
+        double minY;
+        double cellW;
+        double cellH;
+        int nx;
+        int ny;
+        int[] cells;
+        int[] candStart;
+        int[] cand;
+        int boundaryCells;
+
+        /**
+         * @param version  the region version the data comes from
+         * @param cellSize raster cell size in degrees (e.g. 0.0002 ≈ 20 m)
+         */
+        public Builder(long version, double cellSize) {
+            this.version = version;
+            this.cellSize = cellSize;
+        }
+
+        public Builder region(RegionRow r) {
+            regions.add(r);
+            return this;
+        }
+
+        public Builder microgridGeometry(String code, MultiPolygon geom) {
+            microGeoms.put(code, geom);
+            return this;
+        }
+
+        public Builder gridGeometry(String code, MultiPolygon geom) {
+            gridGeoms.put(code, geom);
+            return this;
+        }
+
+        public GridIndex build() {
+            indexRegions();
+            for (var e : gridGeoms.entrySet()) {
+                Integer r = regionByCode.get(e.getKey());
+                if (r != null) {
+                    gridGeomsByRegion.put(r, e.getValue());
+                    gridTree.insert(e.getValue().getEnvelopeInternal(), r);
+                }
+            }
+            gridTree.build();
+            flattenGeometry();
+            raster();
+            return new GridIndex(this);
+        }
+
+        private void indexRegions() {
+            int n = regions.size();
+            codes = new String[n];
+            names = new String[n];
+            levels = new Level[n];
+            codeNumbers = new long[n];
+            regionByCode = new HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                RegionRow r = regions.get(i);
+                codes[i] = r.code();
+                names[i] = r.name();
+                levels[i] = r.level();
+                codeNumbers[i] = Long.parseLong(r.code());
+                regionByCode.put(r.code(), i);
+            }
+            List<Integer> micro = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (levels[i] == Level.MICROGRID && microGeoms.containsKey(codes[i])) {
+                    micro.add(i);
+                }
+            }
+            micro.sort((a, b) -> codes[a].compareTo(codes[b]));
+            microRegion = micro.stream().mapToInt(Integer::intValue).toArray();
+            ancestors = new int[microRegion.length * LEVELS];
+            for (int m = 0; m < microRegion.length; m++) {
+                int r = microRegion[m];
+                while (true) {
+                    ancestors[m * LEVELS + levels[r].ordinal()] = r;
+                    String parent = regions.get(r).parentCode();
+                    if (parent == null) {
+                        break;
+                    }
+                    Integer p = regionByCode.get(parent);
+                    if (p == null) {
+                        throw new IllegalStateException("region " + codes[r] + " names a parent " + parent + " that does not exist");
+                    }
+                    r = p;
+                }
+            }
+        }
+
+        private void flattenGeometry() {
+            List<Integer> polys = new ArrayList<>();
+            List<Integer> rings = new ArrayList<>();
+            int totalPoints = 0;
+            for (int m : microRegion) {
+                totalPoints += microGeoms.get(codes[m]).getNumPoints();
+            }
+            xs = new double[totalPoints];
+            ys = new double[totalPoints];
+            microPolys = new int[microRegion.length + 1];
+            int pt = 0;
+            for (int mi = 0; mi < microRegion.length; mi++) {
+                MultiPolygon g = microGeoms.get(codes[microRegion[mi]]);
+                microPolys[mi] = polys.size();
+                for (int p = 0; p < g.getNumGeometries(); p++) {
+                    Polygon poly = (Polygon) g.getGeometryN(p);
+                    polys.add(rings.size());
+                    for (int r = -1; r < poly.getNumInteriorRing(); r++) {
+                        LinearRing ring = r < 0 ? poly.getExteriorRing() : poly.getInteriorRingN(r);
+                        rings.add(pt);
+                        var seq = ring.getCoordinateSequence();
+                        for (int i = 0; i < seq.size(); i++) {
+                            xs[pt] = seq.getX(i);
+                            ys[pt] = seq.getY(i);
+                            pt++;
+                        }
+                    }
+                }
+            }
+            microPolys[microRegion.length] = polys.size();
+            polys.add(rings.size());
+            rings.add(pt);
+            polyRings = polys.stream().mapToInt(Integer::intValue).toArray();
+            ringPoints = rings.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private void raster() {
+            Envelope env = new Envelope();
+            for (int i = 0; i < xs.length; i++) {
+                env.expandToInclude(xs[i], ys[i]);
+            }
+            if (env.isNull()) {
+                env = new Envelope(0, 1, 0, 1);
+            }
+            env.expandBy(cellSize);
+            minX = env.getMinX();
+            minY = env.getMinY();
+            nx = Math.max(1, (int) Math.ceil(env.getWidth() / cellSize));
+            ny = Math.max(1, (int) Math.ceil(env.getHeight() / cellSize));
+            cellW = env.getWidth() / nx;
+            cellH = env.getHeight() / ny;
+            int ncells = nx * ny;
+            int[] count = new int[ncells];
+            int[] last = new int[ncells];
+            Arrays.fill(last, -1);
+            // pass 1: how many micro-grids touch each cell; pass 2: which
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1) {
+                    candStart = new int[ncells + 1];
+                    int k = 0;
+                    for (int c = 0; c < ncells; c++) {
+                        if (count[c] > 0) {
+                            k++;
+                        }
+                    }
+                    boundaryCells = k;
+                    cells = new int[ncells];
+                    candStart = new int[k + 1];
+                    int off = 0;
+                    int b = 0;
+                    for (int c = 0; c < ncells; c++) {
+                        if (count[c] > 0) {
+                            cells[c] = -(b + 2);
+                            candStart[b] = off;
+                            off += count[c];
+                            b++;
+                        } else {
+                            cells[c] = Integer.MIN_VALUE; // not yet classified
+                        }
+                    }
+                    candStart[k] = off;
+                    cand = new int[off];
+                    Arrays.fill(count, 0);
+                    Arrays.fill(last, -1);
+                }
+                for (int m = 0; m < microRegion.length; m++) {
+                    for (int p = microPolys[m]; p < microPolys[m + 1]; p++) {
+                        for (int r = polyRings[p]; r < polyRings[p + 1]; r++) {
+                            for (int i = ringPoints[r]; i < ringPoints[r + 1] - 1; i++) {
+                                markSegment(xs[i], ys[i], xs[i + 1], ys[i + 1], m, pass, count, last);
+                            }
+                        }
+                    }
+                }
+            }
+            floodFill();
+        }
+
+        private void markSegment(double x1, double y1, double x2, double y2, int m, int pass, int[] count, int[] last) {
+            double sxMin = Math.min(x1, x2) - EPSILON;
+            double sxMax = Math.max(x1, x2) + EPSILON;
+            int ix0 = clamp((int) Math.floor((sxMin - minX) / cellW), nx);
+            int ix1 = clamp((int) Math.floor((sxMax - minX) / cellW), nx);
+            for (int ix = ix0; ix <= ix1; ix++) {
+                // the part of the segment over this column (closed, widened), then its y-range
+                double cx0 = Math.max(sxMin, minX + ix * cellW);
+                double cx1 = Math.min(sxMax, minX + (ix + 1) * cellW);
+                double ya;
+                double yb;
+                if (x1 == x2) {
+                    ya = y1;
+                    yb = y2;
+                } else {
+                    double t0 = (cx0 - x1) / (x2 - x1);
+                    double t1 = (cx1 - x1) / (x2 - x1);
+                    t0 = Math.max(0, Math.min(1, t0));
+                    t1 = Math.max(0, Math.min(1, t1));
+                    ya = y1 + t0 * (y2 - y1);
+                    yb = y1 + t1 * (y2 - y1);
+                }
+                double lo = Math.min(ya, yb) - EPSILON - 1e-12 * Math.abs(y2 - y1);
+                double hi = Math.max(ya, yb) + EPSILON + 1e-12 * Math.abs(y2 - y1);
+                int iy0 = clamp((int) Math.floor((lo - minY) / cellH), ny);
+                int iy1 = clamp((int) Math.floor((hi - minY) / cellH), ny);
+                for (int iy = iy0; iy <= iy1; iy++) {
+                    int c = iy * nx + ix;
+                    if (last[c] == m) {
+                        continue;
+                    }
+                    last[c] = m;
+                    if (pass == 0) {
+                        count[c]++;
+                    } else {
+                        int b = -(cells[c] + 2);
+                        cand[candStart[b] + count[c]++] = m;
+                    }
+                }
+            }
+        }
+
+        private static int clamp(int i, int n) {
+            return Math.max(0, Math.min(n - 1, i));
+        }
+
+        /** Classifies each 4-connected region of untouched cells by one exact test at a cell centre. */
+        private void floodFill() {
+            STRtree tree = new STRtree();
+            for (int m = 0; m < microRegion.length; m++) {
+                Envelope e = new Envelope();
+                for (int i = ringPoints[polyRings[microPolys[m]]]; i < ringPoints[polyRings[microPolys[m + 1]]]; i++) {
+                    e.expandToInclude(xs[i], ys[i]);
+                }
+                tree.insert(e, m);
+            }
+            tree.build();
+            GridIndex probe = new GridIndex(this);
+            int[] queue = new int[cells.length];
+            for (int start = 0; start < cells.length; start++) {
+                if (cells[start] != Integer.MIN_VALUE) {
+                    continue;
+                }
+                double cx = minX + (start % nx + 0.5) * cellW;
+                double cy = minY + (start / nx + 0.5) * cellH;
+                int owner = OUTSIDE;
+                for (Object o : tree.query(new Envelope(cx, cx, cy, cy))) {
+                    int m = (Integer) o;
+                    if (probe.pip(m, cx, cy) > 0) {
+                        owner = m;
+                        break;
+                    }
+                }
+                int head = 0;
+                int tail = 0;
+                queue[tail++] = start;
+                cells[start] = owner;
+                while (head < tail) {
+                    int c = queue[head++];
+                    int x = c % nx;
+                    int y = c / nx;
+                    if (x > 0 && cells[c - 1] == Integer.MIN_VALUE) {
+                        cells[c - 1] = owner;
+                        queue[tail++] = c - 1;
+                    }
+                    if (x < nx - 1 && cells[c + 1] == Integer.MIN_VALUE) {
+                        cells[c + 1] = owner;
+                        queue[tail++] = c + 1;
+                    }
+                    if (y > 0 && cells[c - nx] == Integer.MIN_VALUE) {
+                        cells[c - nx] = owner;
+                        queue[tail++] = c - nx;
+                    }
+                    if (y < ny - 1 && cells[c + nx] == Integer.MIN_VALUE) {
+                        cells[c + nx] = owner;
+                        queue[tail++] = c + nx;
+                    }
+                }
+            }
+        }
+    }
+}
