@@ -248,6 +248,35 @@ public final class GridIndex {
                 new org.locationtech.jts.geom.Coordinate(lon, lat), g) != org.locationtech.jts.geom.Location.EXTERIOR;
     }
 
+    private volatile String[] csvChains;
+    private volatile String[] jsonChains;
+
+    /** The precomputed CSV columns district..microgrid of a micro-grid's chain (batch output). */
+    String csvChain(int micro) {
+        String[] c = csvChains;
+        if (c == null) {
+            c = new String[microRegion.length];
+            for (int m = 0; m < c.length; m++) {
+                c[m] = BatchLookup.csvChain(this, m);
+            }
+            csvChains = c;
+        }
+        return c[micro];
+    }
+
+    /** The precomputed JSON regions array of a micro-grid's chain (batch output). */
+    String jsonChain(int micro) {
+        String[] c = jsonChains;
+        if (c == null) {
+            c = new String[microRegion.length];
+            for (int m = 0; m < c.length; m++) {
+                c[m] = BatchLookup.jsonChain(this, m);
+            }
+            jsonChains = c;
+        }
+        return c[micro];
+    }
+
     /** Region index of a code, or -1. */
     public int regionOf(String code) {
         Integer i = regionByCode.get(code);

@@ -87,6 +87,16 @@ public class PointLookupService {
         }
     }
 
+    /** Prepares a streamed batch lookup against the current index (structural input errors are a 400 here). */
+    public BatchLookup.Prepared prepareBatch(java.io.InputStream body, String inFormat, String outFormat, String crs) throws java.io.IOException {
+        InputCrs c = InputCrs.parse(crs == null || crs.isBlank() ? "4326" : crs);
+        return BatchLookup.prepare(body, inFormat, outFormat, c, index.current());
+    }
+
+    public long indexVersion() {
+        return index.current().version();
+    }
+
     public PointLookupResult lookup(Query q) {
         return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
     }

@@ -1,0 +1,279 @@
+package cn.gridmap.lookup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import cn.gridmap.geo.InvalidGeoInputException;
+import cn.gridmap.web.ApiError;
+import cn.gridmap.web.ApiException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * {@code POST /api/point/batch} on Vert.x directly, so that both directions are streamed with back-pressure: the
+ * request is read into a small bounded queue (the socket is paused while it is full) and the response is written in
+ * 64 KiB chunks, waiting while the client is slow. Memory per batch is therefore a few hundred KiB whatever its size.
+ * The work runs on a worker thread; the rows are handled by {@link BatchLookup}. Documented in META-INF/openapi.yaml.
+ */
+@ApplicationScoped
+public class BatchRoute {
+    private static final Logger LOG = Logger.getLogger(BatchRoute.class);
+    static final String PATH = "/api/point/batch";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PointLookupService service;
+    private final Vertx vertx;
+
+    public BatchRoute(PointLookupService service, Vertx vertx) {
+        this.service = service;
+        this.vertx = vertx;
+    }
+
+    void init(@Observes Router router) {
+        router.post(PATH).order(-100).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        req.pause();
+        String in;
+        String out;
+        try {
+            in = BatchLookup.inputFormat(req.getHeader("Content-Type"));
+            out = BatchLookup.outputFormat(req.getHeader("Accept"));
+        } catch (ApiException e) {
+            error(res, e.status(), e.getMessage());
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        BodyInputStream body = new BodyInputStream(req, context);
+        String crs = req.getParam("crs");
+        vertx.executeBlocking(() -> {
+            BatchLookup.Prepared batch;
+            try {
+                batch = service.prepareBatch(body, in, out, crs);
+            } catch (ApiException e) {
+                context.runOnContext(v -> error(res, e.status(), e.getMessage()));
+                return null;
+            } catch (InvalidGeoInputException e) {
+                context.runOnContext(v -> error(res, 400, e.getMessage()));
+                return null;
+            }
+            res.setChunked(true);
+            res.putHeader("Content-Type", out.equals(BatchLookup.CSV) ? "text/csv; charset=utf-8" : BatchLookup.NDJSON);
+            res.putHeader("ETag", "\"idx-" + service.indexVersion() + "\"");
+            try (ResponseOutputStream os = new ResponseOutputStream(res, context)) {
+                batch.writeTo(os);
+            } catch (IOException e) {
+                LOG.debugf("batch lookup stopped: %s", e.toString());
+                res.reset();
+            }
+            return null;
+        }, false).onFailure(t -> {
+            LOG.error("batch lookup failed", t);
+            if (!res.headWritten()) {
+                error(res, 500, "internal error; see the service log");
+            } else {
+                res.reset();
+            }
+        });
+    }
+
+    private static void error(HttpServerResponse res, int status, String message) {
+        if (res.ended()) {
+            return;
+        }
+        String phrase = jakarta.ws.rs.core.Response.Status.fromStatusCode(status) == null ? "Error"
+                : jakarta.ws.rs.core.Response.Status.fromStatusCode(status).getReasonPhrase();
+        try {
+            res.setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(JSON.writeValueAsString(new ApiError(status, phrase, message)));
+        } catch (IOException e) {
+            res.setStatusCode(status).end();
+        }
+    }
+
+    /** The request body as a blocking stream over a bounded queue; the socket is paused while the queue is full. */
+    static final class BodyInputStream extends InputStream {
+        private static final int HIGH_WATER = 512 * 1024;
+        private static final int LOW_WATER = 128 * 1024;
+        private final HttpServerRequest req;
+        private final Context context;
+        private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+        private int queued;
+        private boolean ended;
+        private boolean paused = true;
+        private Throwable failure;
+        private Buffer current;
+        private int pos;
+
+        BodyInputStream(HttpServerRequest req, Context context) {
+            this.req = req;
+            this.context = context;
+            req.handler(this::onData);
+            req.endHandler(v -> onEnd(null));
+            req.exceptionHandler(this::onEnd);
+            req.resume();
+            paused = false;
+        }
+
+        private synchronized void onData(Buffer b) {
+            queue.add(b);
+            queued += b.length();
+            if (queued > HIGH_WATER && !paused) {
+                paused = true;
+                req.pause();
+            }
+            notifyAll();
+        }
+
+        private synchronized void onEnd(Throwable t) {
+            ended = true;
+            failure = t;
+            notifyAll();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (current == null || pos == current.length()) {
+                if (!next()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, current.length() - pos);
+            current.getBytes(pos, pos + n, b, off);
+            pos += n;
+            return n;
+        }
+
+        private synchronized boolean next() throws IOException {
+            while (queue.isEmpty()) {
+                if (ended) {
+                    if (failure != null) {
+                        throw new IOException("the request body broke off: " + failure.getMessage(), failure);
+                    }
+                    return false;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                }
+            }
+            current = queue.poll();
+            pos = 0;
+            queued -= current.length();
+            if (paused && queued < LOW_WATER) {
+                paused = false;
+                context.runOnContext(v -> req.resume());
+            }
+            return true;
+        }
+    }
+
+    /** Writes the response in chunks, blocking the worker while the connection's write queue is full. */
+    static final class ResponseOutputStream extends OutputStream {
+        private static final int CHUNK = 64 * 1024;
+        private final HttpServerResponse res;
+        private final Context context;
+        private final byte[] buf = new byte[CHUNK];
+        private int len;
+        private final Object drained = new Object();
+
+        ResponseOutputStream(HttpServerResponse res, Context context) {
+            this.res = res;
+            this.context = context;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (len == CHUNK) {
+                flushChunk();
+            }
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) throws IOException {
+            while (n > 0) {
+                if (len == CHUNK) {
+                    flushChunk();
+                }
+                int k = Math.min(n, CHUNK - len);
+                System.arraycopy(b, off, buf, len, k);
+                len += k;
+                off += k;
+                n -= k;
+            }
+        }
+
+        private void flushChunk() throws IOException {
+            if (len == 0) {
+                return;
+            }
+            if (res.closed()) {
+                throw new IOException("the client closed the connection");
+            }
+            awaitWritable();
+            res.write(Buffer.buffer(java.util.Arrays.copyOf(buf, len)));
+            len = 0;
+        }
+
+        private void awaitWritable() throws IOException {
+            if (!res.writeQueueFull()) {
+                return;
+            }
+            synchronized (drained) {
+                context.runOnContext(v -> res.drainHandler(x -> {
+                    synchronized (drained) {
+                        drained.notifyAll();
+                    }
+                }));
+                while (res.writeQueueFull() && !res.closed()) {
+                    try {
+                        drained.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushChunk();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flushChunk();
+            res.end();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package cn.gridmap.lookup;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The streamed batch lookup: every input format, both outputs, inline row errors, and flat memory for 1M rows. */
+@QuarkusTest
+class BatchLookupTest {
+    private static final String INSIDE = "119.455,32.204";
+    private String microAtInside;
+
+    @TestHTTPResource("/api/point/batch")
+    String batchUrl;
+
+    @org.junit.jupiter.api.BeforeEach
+    void microGridAtTheInsidePoint() {
+        microAtInside = given().get("/api/point/4326/" + INSIDE).then().statusCode(200).extract().path("regions[5].code");
+    }
+
+    private static List<String> lines(String body) {
+        return body.lines().toList();
+    }
+
+    @Test
+    void csvInCsvOutWithInlineErrors() {
+        String body = given().contentType("text/csv").accept("text/csv")
+                .body("id,x,y\na," + INSIDE + "\nb,abc,32\nc,116.4,39.9\n\"d,1\"," + INSIDE + "\ne,1\n")
+                .post("/api/point/batch").then().statusCode(200).contentType(containsString("text/csv")).extract().asString();
+        List<String> l = lines(body);
+        assertEquals("id,district,street,community,grid,microgrid,error", l.get(0));
+        assertEquals(6, l.size());
+        assertTrue(l.get(1).startsWith("a,321102,") && l.get(1).endsWith("," + microAtInside + ","), l.get(1));
+        assertTrue(l.get(2).startsWith("b,,,,,,") && l.get(2).contains("must be numbers"), l.get(2));
+        assertEquals("c,,,,,,", l.get(3), "outside the city: no regions and no error");
+        assertTrue(l.get(4).startsWith("\"d,1\",321102,"), l.get(4));
+        assertTrue(l.get(5).contains("expected 3 fields"), l.get(5));
+    }
+
+    @Test
+    void ndjsonInNdjsonOutKeepsIdsAndTheLookupShape() {
+        String body = given().contentType("application/x-ndjson").config(io.restassured.RestAssured.config().encoderConfig(
+                io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("application/x-ndjson", io.restassured.http.ContentType.TEXT)))
+                .body("{\"id\":\"p1\",\"x\":119.455,\"y\":32.204}\nnot json\n{\"id\":7,\"lon\":116.4,\"lat\":39.9}\n")
+                .post("/api/point/batch").then().statusCode(200).contentType(containsString("application/x-ndjson")).extract().asString();
+        List<String> l = lines(body);
+        assertEquals(3, l.size());
+        JsonPath first = new JsonPath(l.get(0));
+        assertEquals("p1", first.getString("id"));
+        assertEquals(microAtInside, first.getString("regions[5].code"));
+        assertEquals("city", first.getString("regions[0].level"));
+        assertTrue(new JsonPath(l.get(1)).getString("error").contains("not JSON"));
+        assertEquals(0, new JsonPath(l.get(2)).getList("regions").size());
+    }
+
+    @Test
+    void jsonArrayAndGeoJsonFeatureCollectionsAreRead() {
+        String json = given().contentType("application/json").accept("text/csv")
+                .body("[[119.455, 32.204], {\"id\": \"q\", \"x\": \"a\", \"y\": 1}, 5]").post("/api/point/batch").then().statusCode(200)
+                .extract().asString();
+        List<String> l = lines(json);
+        assertTrue(l.get(1).startsWith("1,321102,"), l.get(1));
+        assertTrue(l.get(2).startsWith("q,,,,,,"), l.get(2));
+        assertTrue(l.get(3).contains("expected an object"), l.get(3));
+        String geo = given().contentType("application/geo+json").accept("text/csv").body("""
+                {"type":"FeatureCollection","features":[
+                  {"type":"Feature","id":"f1","geometry":{"type":"Point","coordinates":[119.455,32.204]},"properties":{}},
+                  {"type":"Feature","properties":{"id":"p2"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}]}""")
+                .post("/api/point/batch").then().statusCode(200).extract().asString();
+        assertTrue(lines(geo).get(1).startsWith("f1,321102,"), geo);
+        assertTrue(lines(geo).get(2).startsWith("p2,,,,,,") && geo.contains("must be a Point"), geo);
+    }
+
+    @Test
+    void otherCoordinateSystemsAreConvertedPerRow() {
+        double[] g = cn.gridmap.geo.ChinaOffsets.wgs84ToGcj02(119.455, 32.204);
+        String body = given().contentType("text/csv").accept("text/csv").queryParam("crs", "gcj02").body("id,x,y\n1," + g[0] + "," + g[1] + "\n")
+                .post("/api/point/batch").then().statusCode(200).extract().asString();
+        assertTrue(lines(body).get(1).endsWith("," + microAtInside + ","), body);
+    }
+
+    @Test
+    void structuralProblemsAre4xxBeforeAnyOutput() {
+        given().contentType("text/plain").body("x").post("/api/point/batch").then().statusCode(415).body("message", containsString("Content-Type"));
+        given().contentType("application/json").body("{\"a\":1}").post("/api/point/batch").then().statusCode(400)
+                .body("message", containsString("array"));
+        given().contentType("text/csv").body("foo,bar\n1,2\n").post("/api/point/batch").then().statusCode(400)
+                .body("message", containsString("id,x,y"));
+        given().contentType("text/csv").queryParam("crs", "9999").body("id,x,y\n").post("/api/point/batch").then().statusCode(400)
+                .body("message", containsString("unsupported crs"));
+    }
+
+    /**
+     * 1,000,000 generated rows (~30 MB) stream in and out over a plain socket (TCP flow control, nothing buffered by
+     * the client); the heap held mid-stream stays far below the payload.
+     */
+    @Test
+    void aMillionRowsStreamThroughWithFlatMemory() throws Exception {
+        int rows = 1_000_000;
+        URI uri = URI.create(batchUrl);
+        var heap = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = heap.getHeapMemoryUsage().getUsed();
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream os = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                    os.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: text/csv\r\n"
+                            + "Accept: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    Random rnd = new Random(7);
+                    StringBuilder chunk = new StringBuilder("id,x,y\n");
+                    for (int i = 0; i < rows; i++) {
+                        chunk.append(i).append(',').append(119.0 + rnd.nextDouble() * 0.9).append(',').append(31.7 + rnd.nextDouble() * 0.6).append('\n');
+                        if (chunk.length() > 16_000 || i == rows - 1) {
+                            byte[] b = chunk.toString().getBytes(StandardCharsets.US_ASCII);
+                            os.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                            os.write(b);
+                            os.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                            chunk.setLength(0);
+                        }
+                    }
+                    os.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    os.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            String status = readLine(in);
+            assertTrue(status.startsWith("HTTP/1.1 200"), status);
+            while (!readLine(in).isEmpty()) {
+                // headers
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(new ChunkedInputStream(in), StandardCharsets.UTF_8));
+            long lines = 0;
+            long inside = 0;
+            long midway = -1;
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines++;
+                if (!line.contains(",,,,,,")) {
+                    inside++;
+                }
+                if (lines % (rows / 4) == 0) {
+                    System.gc();
+                    long used = heap.getHeapMemoryUsage().getUsed();
+                    System.out.printf("batch: after %d rows the heap holds %+d KB more than before%n", lines, (used - before) / 1024);
+                    if (lines == rows / 2) {
+                        midway = used;
+                    }
+                }
+            }
+            writer.join();
+            assertEquals(rows + 1, lines, "one output line per input row plus the header");
+            assertTrue(inside > rows / 2, inside + " rows inside the city");
+            long retained = midway - before;
+            assertTrue(retained < 12L << 20, "heap grew by " + (retained >> 20) + " MB mid-stream: the batch is being buffered");
+        }
+    }
+
+    private static String readLine(InputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Decodes an HTTP/1.1 chunked body. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final InputStream in;
+        private int left;
+        private boolean done;
+
+        ChunkedInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = readLine(in).trim();
+                if (size.isEmpty()) {
+                    size = readLine(in).trim();
+                }
+                left = Integer.parseInt(size.split(";")[0], 16);
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}
