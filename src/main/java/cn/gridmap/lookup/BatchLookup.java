@@ -90,11 +90,12 @@ public final class BatchLookup {
     // ---------------------------------------------------------------- CSV in
 
     private static Prepared prepareCsv(InputStream in, String outFormat, InputCrs crs, GridIndex index) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        String header = r.readLine();
-        if (header == null) {
+        CsvFastPath reader = new CsvFastPath(in);
+        int[] h = reader.nextLine();
+        if (h == null) {
             throw ApiException.badRequest("the CSV is empty; it needs a header with the columns id,x,y");
         }
+        String header = reader.text(h[0], h[1]);
         String[] cols = header.replace("\uFEFF", "").toLowerCase(Locale.ROOT).split(",", -1);
         int id = -1;
         int x = -1;
@@ -110,39 +111,53 @@ public final class BatchLookup {
         if (x < 0 || y < 0) {
             throw ApiException.badRequest("the CSV header must name the columns id,x,y (x/y may be lon/lat); got '" + header + "'");
         }
-        int idCol = id;
-        int xCol = x;
-        int yCol = y;
-        int width = cols.length;
+        CsvColumns columns = new CsvColumns(id, x, y, cols.length);
         return out -> {
             Sink sink = sink(out, outFormat, crs, index);
-            String line;
-            long n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isEmpty()) {
-                    continue;
+            if (outFormat.equals(CSV)) {
+                // byte-level fast path; rows it hands over are written (and flushed) by the general sink
+                sink.finish();
+                reader.run(out, columns.id(), columns.x(), columns.y(), columns.width(), crs, index, (line, n) -> {
+                    csvRow(line, n, columns, sink);
+                    sink.finish();
+                });
+            } else {
+                int[] l;
+                long n = 1;
+                while ((l = reader.nextLine()) != null) {
+                    n++;
+                    if (l[0] < l[1]) {
+                        csvRow(reader.text(l[0], l[1]), n, columns, sink);
+                    }
                 }
-                String[] f = line.indexOf('"') < 0 ? line.split(",", -1) : splitQuoted(line);
-                if (f == null) {
-                    sink.error(Long.toString(n), "line " + (n + 1) + ": unbalanced quotes");
-                    continue;
-                }
-                String rowId = idCol >= 0 && idCol < f.length ? unquote(f[idCol].trim()) : Long.toString(n);
-                if (f.length != width) {
-                    sink.error(rowId, "line " + (n + 1) + ": expected " + width + " fields, got " + f.length);
-                    continue;
-                }
-                double vx = number(f[xCol]);
-                double vy = number(f[yCol]);
-                if (Double.isNaN(vx) || Double.isNaN(vy)) {
-                    sink.error(rowId, "line " + (n + 1) + ": x and y must be numbers, got '" + f[xCol] + "','" + f[yCol] + "'");
-                    continue;
-                }
-                sink.row(rowId, vx, vy);
             }
             sink.finish();
         };
+    }
+
+    /** Column positions of a CSV batch. */
+    record CsvColumns(int id, int x, int y, int width) {
+    }
+
+    /** One CSV data line through the general path: quoting, checks, and a row or an error. */
+    private static void csvRow(String line, long n, CsvColumns c, Sink sink) throws IOException {
+        String[] f = line.indexOf('"') < 0 ? line.split(",", -1) : splitQuoted(line);
+        if (f == null) {
+            sink.error(Long.toString(n - 1), "line " + n + ": unbalanced quotes");
+            return;
+        }
+        String rowId = c.id() >= 0 && c.id() < f.length ? f[c.id()].trim() : Long.toString(n - 1);
+        if (f.length != c.width()) {
+            sink.error(rowId, "line " + n + ": expected " + c.width() + " fields, got " + f.length);
+            return;
+        }
+        double vx = number(f[c.x()]);
+        double vy = number(f[c.y()]);
+        if (Double.isNaN(vx) || Double.isNaN(vy)) {
+            sink.error(rowId, "line " + n + ": x and y must be numbers, got '" + f[c.x()] + "','" + f[c.y()] + "'");
+            return;
+        }
+        sink.row(rowId, vx, vy);
     }
 
     /** Splits one CSV line with RFC 4180 quoting; null when a quote is left open. */

@@ -60,6 +60,9 @@ public class BatchRoute {
             error(res, e.status(), e.getMessage());
             return;
         }
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            res.writeContinue(); // clients such as curl otherwise wait a second before sending a large body
+        }
         Context context = vertx.getOrCreateContext();
         BodyInputStream body = new BodyInputStream(req, context);
         String crs = req.getParam("crs");
@@ -199,6 +202,7 @@ public class BatchRoute {
     /** Writes the response in chunks, blocking the worker while the connection's write queue is full. */
     static final class ResponseOutputStream extends OutputStream {
         private static final int CHUNK = 64 * 1024;
+        private static final int WRITE_QUEUE = 1 << 20;
         private final HttpServerResponse res;
         private final Context context;
         private final byte[] buf = new byte[CHUNK];
@@ -208,6 +212,15 @@ public class BatchRoute {
         ResponseOutputStream(HttpServerResponse res, Context context) {
             this.res = res;
             this.context = context;
+            // a bounded write queue (1 MiB) and one permanent drain handler that wakes the writer
+            context.runOnContext(v -> {
+                res.setWriteQueueMaxSize(WRITE_QUEUE);
+                res.drainHandler(x -> {
+                    synchronized (drained) {
+                        drained.notifyAll();
+                    }
+                });
+            });
         }
 
         @Override
@@ -249,14 +262,9 @@ public class BatchRoute {
                 return;
             }
             synchronized (drained) {
-                context.runOnContext(v -> res.drainHandler(x -> {
-                    synchronized (drained) {
-                        drained.notifyAll();
-                    }
-                }));
                 while (res.writeQueueFull() && !res.closed()) {
                     try {
-                        drained.wait(100);
+                        drained.wait(5);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException();

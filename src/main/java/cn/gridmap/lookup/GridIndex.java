@@ -264,6 +264,21 @@ public final class GridIndex {
         return c[micro];
     }
 
+    private volatile byte[][] csvChainBytes;
+
+    /** {@link #csvChain} as UTF-8 bytes (ASCII digits and commas). */
+    byte[] csvChainBytes(int micro) {
+        byte[][] c = csvChainBytes;
+        if (c == null) {
+            c = new byte[microRegion.length][];
+            for (int m = 0; m < c.length; m++) {
+                c[m] = csvChain(m).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            csvChainBytes = c;
+        }
+        return c[micro];
+    }
+
     /** The precomputed JSON regions array of a micro-grid's chain (batch output). */
     String jsonChain(int micro) {
         String[] c = jsonChains;
