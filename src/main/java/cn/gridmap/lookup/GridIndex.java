@@ -49,7 +49,6 @@ public final class GridIndex {
     private final String[] names;
     private final Level[] levels;
     private final long[] codeNumbers;
-    private final Map<String, Integer> regionByCode;
     // ---- micro-grids: region index and the region index of every ancestor level
     private final int[] microRegion;
     private final int[] ancestors; // micro * LEVELS + level -> region index
@@ -80,7 +79,6 @@ public final class GridIndex {
         this.names = b.names;
         this.levels = b.levels;
         this.codeNumbers = b.codeNumbers;
-        this.regionByCode = b.regionByCode;
         this.microRegion = b.microRegion;
         this.ancestors = b.ancestors;
         this.microPolys = b.microPolys;
@@ -100,8 +98,8 @@ public final class GridIndex {
         this.boundaryCells = b.boundaryCells;
         this.gridGeoms = b.gridGeomsByRegion;
         this.gridTree = b.gridTree;
-        this.buildTimes = b.buildNanos == null ? "" : String.format("regions %d ms, flatten %d ms, raster %d ms (flood fill %d ms)", b.buildNanos[0] / 1_000_000,
-                b.buildNanos[1] / 1_000_000, b.buildNanos[2] / 1_000_000, b.floodNanos / 1_000_000);
+        this.buildTimes = b.buildNanos == null ? "" : String.format("regions %d ms, flatten %d ms, raster %d ms (classify %d ms)", b.buildNanos[0] / 1_000_000,
+                b.buildNanos[1] / 1_000_000, b.buildNanos[2] / 1_000_000, b.classifyNanos / 1_000_000);
     }
 
     private final String buildTimes;
@@ -248,54 +246,47 @@ public final class GridIndex {
                 new org.locationtech.jts.geom.Coordinate(lon, lat), g) != org.locationtech.jts.geom.Location.EXTERIOR;
     }
 
-    private volatile String[] csvChains;
-    private volatile String[] jsonChains;
+    private final PerMicro<String> csvChains = new PerMicro<>(m -> BatchLookup.csvChain(this, m));
+    private final PerMicro<byte[]> csvChainBytes = new PerMicro<>(
+            m -> csvChain(m).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    private final PerMicro<String> jsonChains = new PerMicro<>(m -> BatchLookup.jsonChain(this, m));
 
-    /** The precomputed CSV columns district..microgrid of a micro-grid's chain (batch output). */
+    /** The CSV columns district..microgrid of a micro-grid's chain (batch output), computed once per index. */
     String csvChain(int micro) {
-        String[] c = csvChains;
-        if (c == null) {
-            c = new String[microRegion.length];
-            for (int m = 0; m < c.length; m++) {
-                c[m] = BatchLookup.csvChain(this, m);
-            }
-            csvChains = c;
-        }
-        return c[micro];
+        return csvChains.get(micro);
     }
 
-    private volatile byte[][] csvChainBytes;
-
-    /** {@link #csvChain} as UTF-8 bytes (ASCII digits and commas). */
+    /** {@link #csvChain} as bytes (ASCII digits and commas). */
     byte[] csvChainBytes(int micro) {
-        byte[][] c = csvChainBytes;
-        if (c == null) {
-            c = new byte[microRegion.length][];
-            for (int m = 0; m < c.length; m++) {
-                c[m] = csvChain(m).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            }
-            csvChainBytes = c;
-        }
-        return c[micro];
+        return csvChainBytes.get(micro);
     }
 
-    /** The precomputed JSON regions array of a micro-grid's chain (batch output). */
+    /** The JSON regions array of a micro-grid's chain (batch output), computed once per index. */
     String jsonChain(int micro) {
-        String[] c = jsonChains;
-        if (c == null) {
-            c = new String[microRegion.length];
-            for (int m = 0; m < c.length; m++) {
-                c[m] = BatchLookup.jsonChain(this, m);
-            }
-            jsonChains = c;
-        }
-        return c[micro];
+        return jsonChains.get(micro);
     }
 
-    /** Region index of a code, or -1. */
-    public int regionOf(String code) {
-        Integer i = regionByCode.get(code);
-        return i == null ? -1 : i;
+    /** A value per micro-grid, all computed on first use (a benign race may compute them twice). */
+    private final class PerMicro<T> {
+        private final java.util.function.IntFunction<T> compute;
+        private volatile Object[] values;
+
+        PerMicro(java.util.function.IntFunction<T> compute) {
+            this.compute = compute;
+        }
+
+        @SuppressWarnings("unchecked")
+        T get(int micro) {
+            Object[] v = values;
+            if (v == null) {
+                v = new Object[microRegion.length];
+                for (int m = 0; m < v.length; m++) {
+                    v[m] = compute.apply(m);
+                }
+                values = v;
+            }
+            return (T) v[micro];
+        }
     }
 
     /**
@@ -571,10 +562,10 @@ public final class GridIndex {
                 }
             }
             long t = System.nanoTime();
-            floodFill();
-            floodNanos = System.nanoTime() - t;
+            classifyUntouchedCells();
+            classifyNanos = System.nanoTime() - t;
         }
-        long floodNanos;
+        long classifyNanos;
 
         private void markSegment(double x1, double y1, double x2, double y2, int m, int pass, int[] count, int[] last) {
             double sxMin = Math.min(x1, x2) - EPSILON;
@@ -627,7 +618,7 @@ public final class GridIndex {
          * the row above (4-adjacent untouched cells lie in the same micro-grid), otherwise one exact test at the centre
          * of its first cell decides.
          */
-        private void floodFill() {
+        private void classifyUntouchedCells() {
             STRtree tree = new STRtree();
             for (int m = 0; m < microRegion.length; m++) {
                 Envelope e = new Envelope();

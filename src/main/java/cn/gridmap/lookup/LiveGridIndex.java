@@ -93,7 +93,6 @@ public class LiveGridIndex {
         try (Connection c = dataSource.getConnection()) {
             next = GridIndexLoader.load(c, config.cellSizeDegrees());
         }
-        LOG.debugf("index build phases: %s", next.buildTimes());
         GridIndex previous = current.getAndSet(next);
         LOG.infof("lookup index version %d built in %d ms (%s): %d micro-grids, %d cells (%d tested exactly), ~%d MB%s",
                 next.version(), (System.nanoTime() - t0) / 1_000_000, next.buildTimes(), next.microgridCount(), next.cellCount(),
