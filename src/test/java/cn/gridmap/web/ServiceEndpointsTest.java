@@ -29,7 +29,7 @@ class ServiceEndpointsTest {
     void openApiDocumentsTheRegionAndPointPaths() {
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body("paths.keySet()", hasItems("/api/regions/{code}", "/api/regions/{code}/children",
-                        "/api/regions/{code}/geometry", "/api/regions", "/api/point/{crs}/{coords}", "/api/basemap"))
+                        "/api/regions/{code}/geometry", "/api/regions", "/api/point/{crs}/{coords}", "/api/point/batch", "/api/basemap"))
                 // no JTS internals leak into the schemas
                 .body("components.schemas.keySet()", not(hasItem("GeometryFactory")));
         given().get("/q/swagger-ui/").then().statusCode(200);
