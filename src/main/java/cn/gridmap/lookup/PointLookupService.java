@@ -14,7 +14,6 @@ import cn.gridmap.region.RegionRecord.RegionRef;
 import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 
 /**
  * Point → regions, by the in-memory {@link GridIndex} (default) or by PostGIS {@code ST_Covers} ({@code engine=postgis},
@@ -25,7 +24,6 @@ import jakarta.transaction.Transactional;
  * level therefore names exactly one region and the answer is always a consistent chain.
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class PointLookupService {
     public static final String MEMORY = "memory";
     public static final String POSTGIS = "postgis";

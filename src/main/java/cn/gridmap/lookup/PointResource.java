@@ -5,6 +5,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.GridmapConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,7 +36,7 @@ public class PointResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The regions covering a point, city first, micro-grid last; empty outside the city. "
             + "ETag = the index version; 304 on If-None-Match")
-    public Response point(
+    public Uni<Response> point(
             @Parameter(description = "4326 (WGS84), 4490 (CGCS2000), gcj02 (Amap/Tencent), bd09 (Baidu), or a CGCS2000 "
                     + "Gauss-Krüger EPSG code 4491–4554 (x = easting, y = northing, metres)") @PathParam("crs") String crs,
             @Parameter(description = "x,y: longitude,latitude, or easting,northing for Gauss-Krüger", example = "119.4550,32.2040") @PathParam("coords") String coords,
@@ -43,6 +45,14 @@ public class PointResource {
             @Parameter(description = "ISO date or date-time; answers are for the current generation until boundary history exists") @QueryParam("asOf") String asOf,
             @Context Request request) {
         PointLookupService.Query q = service.parse(crs, coords, engine, level, asOf);
+        if (q.engine().equals(PointLookupService.POSTGIS)) {
+            // SQL blocks: off the event loop; the in-memory engine answers right here
+            return Uni.createFrom().item(() -> respond(q, request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        return Uni.createFrom().item(respond(q, request));
+    }
+
+    private Response respond(PointLookupService.Query q, Request request) {
         EntityTag etag = new EntityTag("idx-" + service.version(q));
         CacheControl cc = new CacheControl();
         cc.setMaxAge(maxAge);
