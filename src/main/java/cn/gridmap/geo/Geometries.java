@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.CoordinateSequence;
 import org.locationtech.jts.geom.CoordinateSequenceFilter;
 import org.locationtech.jts.geom.Geometry;
@@ -64,9 +63,5 @@ public final class Geometries {
     /** Rounds a coordinate to {@code decimals} places (used for committed files: 7 decimals ≈ 1 cm). */
     public static double round(double v, int decimals) {
         return new java.math.BigDecimal(v).setScale(decimals, java.math.RoundingMode.HALF_EVEN).doubleValue();
-    }
-
-    public static Coordinate coordinate(double[] lonLat) {
-        return new Coordinate(lonLat[0], lonLat[1]);
     }
 }

@@ -26,10 +26,6 @@ public enum Level {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public Level child() {
-        return this == MICROGRID ? null : values()[ordinal() + 1];
-    }
-
     /** Parses a wire name; returns null for anything else. */
     public static Level fromWire(String s) {
         if (s == null) {

@@ -22,7 +22,9 @@ class ServiceEndpointsTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'postgis' }.data.postgis", containsString("3."))
-                .body("checks.find { it.name == 'postgis' }.data.regions", greaterThan(30000));
+                .body("checks.find { it.name == 'postgis' }.data.regions", greaterThan(30000))
+                .body("checks.find { it.name == 'lookup-index' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'lookup-index' }.data.microgrids", greaterThan(25000));
     }
 
     @Test
