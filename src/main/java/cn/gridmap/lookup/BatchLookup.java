@@ -1,12 +1,8 @@
 package cn.gridmap.lookup;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -80,7 +76,7 @@ public final class BatchLookup {
             case CSV -> prepareCsv(in, outFormat, crs, index);
             case NDJSON -> out -> {
                 Sink sink = sink(out, outFormat, crs, index);
-                readNdjson(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16), sink);
+                readNdjson(new CsvFastPath(in), sink);
                 sink.finish();
             };
             default -> prepareJson(in, inFormat, outFormat, crs, index);
@@ -207,15 +203,16 @@ public final class BatchLookup {
 
     // ---------------------------------------------------------------- NDJSON, JSON, GeoJSON in
 
-    private static void readNdjson(BufferedReader r, Sink sink) throws IOException {
-        String line;
+    /** NDJSON: lines cut at byte level, each parsed by Jackson straight from the bytes. */
+    private static void readNdjson(CsvFastPath lines, Sink sink) throws IOException {
+        int[] l;
         long n = 0;
-        while ((line = r.readLine()) != null) {
+        while ((l = lines.nextLine()) != null) {
             n++;
-            if (line.isBlank()) {
+            if (l[0] == l[1]) {
                 continue;
             }
-            try (JsonParser p = JSON_FACTORY.createParser(line)) {
+            try (JsonParser p = JSON_FACTORY.createParser(lines.buffer(), l[0], l[1] - l[0])) {
                 if (p.nextToken() == null) {
                     continue;
                 }
@@ -404,7 +401,7 @@ public final class BatchLookup {
     // ---------------------------------------------------------------- out
 
     private static Sink sink(OutputStream out, String outFormat, InputCrs crs, GridIndex index) {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        OutputStream w = new java.io.BufferedOutputStream(out, 1 << 16);
         InputCrs.Converter conv = crs.converter();
         boolean csv = outFormat.equals(CSV);
         return new Sink() {
@@ -415,7 +412,7 @@ public final class BatchLookup {
                 if (!started) {
                     started = true;
                     if (csv) {
-                        w.write(CSV_HEADER);
+                        w.write(CSV_HEADER.getBytes(StandardCharsets.US_ASCII));
                     }
                 }
             }
@@ -432,12 +429,16 @@ public final class BatchLookup {
                 line.setLength(0);
                 if (csv) {
                     csvField(line, id).append(',').append(micro < 0 ? ",,,," : index.csvChain(micro)).append(",\n");
+                    w.write(line.toString().getBytes(StandardCharsets.UTF_8));
                 } else {
+                    // the chain (most of the row) is written from its precomputed UTF-8 bytes
                     line.append("{\"id\":");
                     jsonString(line, id).append(",\"x\":").append(x).append(",\"y\":").append(y).append(",\"lon\":").append(ll[0])
-                            .append(",\"lat\":").append(ll[1]).append(",\"regions\":").append(micro < 0 ? "[]" : index.jsonChain(micro)).append("}\n");
+                            .append(",\"lat\":").append(ll[1]).append(",\"regions\":");
+                    w.write(line.toString().getBytes(StandardCharsets.UTF_8));
+                    w.write(micro < 0 ? EMPTY_REGIONS : index.jsonChainBytes(micro));
+                    w.write(END_OBJECT);
                 }
-                w.write(line.toString());
             }
 
             @Override
@@ -456,7 +457,7 @@ public final class BatchLookup {
                     }
                     jsonString(line.append(",\"error\":"), message).append("}\n");
                 }
-                w.write(line.toString());
+                w.write(line.toString().getBytes(StandardCharsets.UTF_8));
             }
 
             @Override
@@ -466,6 +467,9 @@ public final class BatchLookup {
             }
         };
     }
+
+    private static final byte[] EMPTY_REGIONS = "[]".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END_OBJECT = "}\n".getBytes(StandardCharsets.US_ASCII);
 
     private static StringBuilder csvField(StringBuilder sb, String s) {
         if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import cn.gridmap.geo.InputCrs;
 
 /**
- * The CSV → CSV batch at byte level: lines are cut in a reused buffer, numbers are parsed without making Strings
+ * The CSV → CSV batch at byte level (its line cutting also serves NDJSON): lines are cut in a reused buffer, numbers are parsed without making Strings
  * (Clinger's fast path, correctly rounded; anything else goes to {@link Double#parseDouble}), and each output row
  * is the id's bytes plus the micro-grid's precomputed chain. Rows with quotes or errors take the general path of
  * {@link BatchLookup}. Not thread-safe: one instance per batch.
@@ -67,6 +67,11 @@ final class CsvFastPath {
                 end += n;
             }
         }
+    }
+
+    /** The buffer the offsets of {@link #nextLine} refer to (valid until the next call). */
+    byte[] buffer() {
+        return buf;
     }
 
     String text(int from, int to) {

@@ -249,7 +249,8 @@ public final class GridIndex {
     private final PerMicro<String> csvChains = new PerMicro<>(m -> BatchLookup.csvChain(this, m));
     private final PerMicro<byte[]> csvChainBytes = new PerMicro<>(
             m -> csvChain(m).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    private final PerMicro<String> jsonChains = new PerMicro<>(m -> BatchLookup.jsonChain(this, m));
+    private final PerMicro<byte[]> jsonChainBytes = new PerMicro<>(
+            m -> BatchLookup.jsonChain(this, m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     /** The CSV columns district..microgrid of a micro-grid's chain (batch output), computed once per index. */
     String csvChain(int micro) {
@@ -261,9 +262,9 @@ public final class GridIndex {
         return csvChainBytes.get(micro);
     }
 
-    /** The JSON regions array of a micro-grid's chain (batch output), computed once per index. */
-    String jsonChain(int micro) {
-        return jsonChains.get(micro);
+    /** The JSON regions array of a micro-grid's chain as UTF-8 (batch output), computed once per index. */
+    byte[] jsonChainBytes(int micro) {
+        return jsonChainBytes.get(micro);
     }
 
     /** A value per micro-grid, all computed on first use (a benign race may compute them twice). */
