@@ -67,7 +67,7 @@ public class BatchRoute {
         BodyInputStream body = new BodyInputStream(req, context);
         String crs = req.getParam("crs");
         vertx.executeBlocking(() -> {
-            BatchLookup.Prepared batch;
+            PointLookupService.PreparedBatch batch;
             try {
                 batch = service.prepareBatch(body, in, out, crs);
             } catch (ApiException e) {
@@ -79,9 +79,9 @@ public class BatchRoute {
             }
             res.setChunked(true);
             res.putHeader("Content-Type", out.equals(BatchLookup.CSV) ? "text/csv; charset=utf-8" : BatchLookup.NDJSON);
-            res.putHeader("ETag", "\"idx-" + service.indexVersion() + "\"");
+            res.putHeader("ETag", "\"idx-" + batch.indexVersion() + "\"");
             try (ResponseOutputStream os = new ResponseOutputStream(res, context)) {
-                batch.writeTo(os);
+                batch.body().writeTo(os);
             } catch (IOException e) {
                 LOG.debugf("batch lookup stopped: %s", e.toString());
                 res.reset();
@@ -101,11 +101,9 @@ public class BatchRoute {
         if (res.ended()) {
             return;
         }
-        String phrase = jakarta.ws.rs.core.Response.Status.fromStatusCode(status) == null ? "Error"
-                : jakarta.ws.rs.core.Response.Status.fromStatusCode(status).getReasonPhrase();
         try {
             res.setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(JSON.writeValueAsString(new ApiError(status, phrase, message)));
+                    .end(JSON.writeValueAsString(ApiError.of(status, message)));
         } catch (IOException e) {
             res.setStatusCode(status).end();
         }

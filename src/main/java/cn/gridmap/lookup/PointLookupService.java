@@ -85,24 +85,24 @@ public class PointLookupService {
         }
     }
 
-    /** Prepares a streamed batch lookup against the current index (structural input errors are a 400 here). */
-    public BatchLookup.Prepared prepareBatch(java.io.InputStream body, String inFormat, String outFormat, String crs) throws java.io.IOException {
-        InputCrs c = InputCrs.parse(crs == null || crs.isBlank() ? "4326" : crs);
-        return BatchLookup.prepare(body, inFormat, outFormat, c, index.current());
+    /** A batch ready to stream, and the version of the index it runs against (its ETag). */
+    public record PreparedBatch(BatchLookup.Prepared body, long indexVersion) {
     }
 
-    public long indexVersion() {
-        return index.current().version();
+    /** Prepares a streamed batch lookup against the current index (structural input errors are a 400 here). */
+    public PreparedBatch prepareBatch(java.io.InputStream body, String inFormat, String outFormat, String crs) throws java.io.IOException {
+        InputCrs c = InputCrs.parse(crs == null || crs.isBlank() ? "4326" : crs);
+        GridIndex idx = index.current();
+        return new PreparedBatch(BatchLookup.prepare(body, inFormat, outFormat, c, idx), idx.version());
     }
 
     public PointLookupResult lookup(Query q) {
         return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
     }
 
-    /** The version lookups answer for (the ETag): the in-memory index's, or the database's for the PostGIS engine. */
-    public long version(Query q) {
-        return q.engine().equals(POSTGIS) ? ((Number) em.createNativeQuery(LookupSql.VERSION).getSingleResult()).longValue()
-                : index.current().version();
+    /** The region version the database holds now (what the PostGIS engine answers for). */
+    private long databaseVersion() {
+        return ((Number) em.createNativeQuery(LookupSql.VERSION).getSingleResult()).longValue();
     }
 
     private PointLookupResult byIndex(Query q) {
@@ -149,7 +149,7 @@ public class PointLookupService {
             }
         }
         return new PointLookupResult(q.crs().id(), q.x(), q.y(), q.lon(), q.lat(), filter(regions, q.level()), distance, near,
-                neighbours, POSTGIS, version(q));
+                neighbours, POSTGIS, databaseVersion());
     }
 
     private static List<RegionRef> filter(List<RegionRef> chain, Level level) {

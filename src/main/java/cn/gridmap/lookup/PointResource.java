@@ -52,14 +52,16 @@ public class PointResource {
         return Uni.createFrom().item(respond(q, request));
     }
 
+    /** The ETag is the version of the index that produced this very answer (a rebuild may land in between). */
     private Response respond(PointLookupService.Query q, Request request) {
-        EntityTag etag = new EntityTag("idx-" + service.version(q));
+        PointLookupResult result = service.lookup(q);
+        EntityTag etag = new EntityTag("idx-" + result.indexVersion());
         CacheControl cc = new CacheControl();
         cc.setMaxAge(maxAge);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {
             return notModified.cacheControl(cc).tag(etag).build();
         }
-        return Response.ok(service.lookup(q)).tag(etag).cacheControl(cc).build();
+        return Response.ok(result).tag(etag).cacheControl(cc).build();
     }
 }

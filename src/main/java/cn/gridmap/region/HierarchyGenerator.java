@@ -474,7 +474,7 @@ public final class HierarchyGenerator {
                     + "s; a 3-digit sequence allows 999: raise the households per " + level.wireName());
         }
         Integer[] order = readingOrder(geoms, parent.geom.getEnvelopeInternal(), geoms.size());
-        String stem = parent.level == Level.COMMUNITY ? parent.name : parent.name;
+        String stem = parent.name;
         for (int seq = 1; seq <= order.length; seq++) {
             int i = order[seq - 1];
             String code = parent.code + String.format("%03d", seq);

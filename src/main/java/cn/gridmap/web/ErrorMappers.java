@@ -34,8 +34,6 @@ public class ErrorMappers {
     }
 
     private static Response error(int status, String message) {
-        Response.Status s = Response.Status.fromStatusCode(status);
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(status, s == null ? "Error" : s.getReasonPhrase(), message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(status, message)).build();
     }
 }
