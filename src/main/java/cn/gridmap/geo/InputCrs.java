@@ -45,8 +45,9 @@ public final class InputCrs {
         return id;
     }
 
-    public boolean projected() {
-        return kind == Kind.GAUSS_KRUGER;
+    /** True when the numbers already are WGS84 lon/lat (4326, and 4490 taken as equal): no conversion needed. */
+    public boolean isWgs84Numbers() {
+        return kind == Kind.LONLAT;
     }
 
     /** Converts points of this CRS to WGS84 lon/lat. Not thread-safe: one converter per thread or request. */

@@ -113,7 +113,7 @@ public final class BatchLookup {
             if (outFormat.equals(CSV)) {
                 // byte-level fast path; rows it hands over are written (and flushed) by the general sink
                 sink.finish();
-                reader.run(out, columns.id(), columns.x(), columns.y(), columns.width(), crs, index, (line, n) -> {
+                reader.run(out, columns, crs, index, (line, n) -> {
                     csvRow(line, n, columns, sink);
                     sink.finish();
                 });

@@ -82,9 +82,13 @@ final class CsvFastPath {
      * Streams all remaining rows. Columns by index; {@code general} handles rows the fast path does not (quotes,
      * bad numbers, wrong width) and must write one output row for each.
      */
-    void run(OutputStream out, int idCol, int xCol, int yCol, int width, InputCrs crs, GridIndex index, GeneralRow general)
+    void run(OutputStream out, BatchLookup.CsvColumns columns, InputCrs crs, GridIndex index, GeneralRow general)
             throws IOException {
-        InputCrs.Converter conv = crs.projected() || !crs.id().matches("4326|4490") ? crs.converter() : null;
+        int idCol = columns.id();
+        int xCol = columns.x();
+        int yCol = columns.y();
+        int width = columns.width();
+        InputCrs.Converter conv = crs.isWgs84Numbers() ? null : crs.converter();
         byte[] o = new byte[1 << 16];
         int olen = 0;
         int[] fs = new int[width + 1];
