@@ -17,6 +17,10 @@ public interface GridmapConfig {
 
     Lookup lookup();
 
+    Elements elements();
+
+    PersonalData personalData();
+
     /** How the city is loaded and the derived levels generated. */
     interface City {
         /** Load the city on start when the region table is empty. */
@@ -76,5 +80,32 @@ public interface GridmapConfig {
         /** Cache-Control max-age of GET lookups, in seconds. */
         @WithDefault("60")
         int maxAgeSeconds();
+    }
+
+    /** 人地物事组织: the synthetic city and the element APIs. */
+    interface Elements {
+        /** Load the synthetic city's elements on start when there are none. */
+        @WithDefault("true")
+        boolean loadOnStart();
+
+        /** Share of the full synthetic city to generate (GRIDMAP_SCALE; 0.01 = a 1 % city for tests). */
+        @WithDefault("1")
+        double scale();
+
+        /** Largest page of an element list. */
+        @WithDefault("1000")
+        int maxLimit();
+
+        /** Folder where import uploads and error reports are kept (default: the system temp folder). */
+        Optional<String> workDir();
+    }
+
+    /** Protection of ID numbers and phones. */
+    interface PersonalData {
+        /** Base64 of 32 random bytes (GRIDMAP_PERSONAL_DATA_KEY); never committed. */
+        Optional<String> key();
+
+        /** A file holding that key (the launcher writes one per checkout, outside git). */
+        Optional<String> keyFile();
     }
 }

@@ -107,6 +107,11 @@ public class RegionService {
         return tolerance;
     }
 
+    /** The level of a current region; 400 for a malformed code, 404 for an unknown one. */
+    public Level levelOf(String code) {
+        return Level.fromWire(find(code).level);
+    }
+
     Region find(String code) {
         if (code == null || !code.matches("[0-9]{6,18}")) {
             throw ApiException.badRequest("a region code has 6 to 18 digits (city/district 6, street 9, community 12, "

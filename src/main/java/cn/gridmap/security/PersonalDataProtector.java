@@ -22,9 +22,20 @@ public final class PersonalDataProtector {
     private static final String PREFIX = "v1:";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
+    /** HMAC-SHA256 truncated to 128 bits: no collision expected below ~10^18 values, 22 characters stored. */
+    private static final int BLIND_INDEX_BYTES = 16;
     private final SecretKeySpec encryptionKey;
     private final SecretKeySpec indexKey;
-    private final SecureRandom random = new SecureRandom();
+    /** Ciphers, MACs and nonce sources are per thread: bulk imports encrypt millions of values on several threads. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private final ThreadLocal<Mac> indexMac;
 
     /** @param masterKey 32 bytes of key material */
     public PersonalDataProtector(byte[] masterKey) {
@@ -33,6 +44,15 @@ public final class PersonalDataProtector {
         }
         this.encryptionKey = new SecretKeySpec(derive(masterKey, "gridmap encryption v1"), "AES");
         this.indexKey = new SecretKeySpec(derive(masterKey, "gridmap blind index v1"), "HmacSHA256");
+        this.indexMac = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(indexKey);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Reads a base64 key as configured; a clear message when it is malformed. */
@@ -50,8 +70,8 @@ public final class PersonalDataProtector {
         }
         try {
             byte[] nonce = new byte[NONCE_BYTES];
-            random.nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            RANDOM.get().nextBytes(nonce);
+            Cipher c = GCM.get();
             c.init(Cipher.ENCRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
             byte[] out = Arrays.copyOf(nonce, NONCE_BYTES + ct.length);
@@ -72,7 +92,7 @@ public final class PersonalDataProtector {
         }
         try {
             byte[] all = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = GCM.get();
             c.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
@@ -82,13 +102,8 @@ public final class PersonalDataProtector {
 
     /** The blind index of an already normalised value: equal values give equal indexes; it does not reveal the value. */
     public String blindIndex(String normalized) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(indexKey);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(normalized.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("blind index failed", e);
-        }
+        byte[] mac = indexMac.get().doFinal(normalized.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac, BLIND_INDEX_BYTES));
     }
 
     private static byte[] derive(byte[] master, String purpose) {

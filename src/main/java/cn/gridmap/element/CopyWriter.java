@@ -1,0 +1,138 @@
+package cn.gridmap.element;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Rows for one PostgreSQL {@code COPY … FROM STDIN (FORMAT csv)}, built in a reusable buffer and sent in blocks of
+ * about 1 MB. Also formats rows into a detached {@link Rows} buffer, so several threads can prepare rows that one
+ * connection sends in order.
+ */
+final class CopyWriter implements AutoCloseable {
+    private static final int FLUSH_AT = 1 << 20;
+    private final CopyIn copy;
+    private final Rows rows = new Rows();
+    private long count;
+
+    CopyWriter(CopyManager manager, String copySql) throws SQLException {
+        this.copy = manager.copyIn(copySql);
+    }
+
+    Rows row() throws SQLException {
+        if (rows.sb.length() >= FLUSH_AT) {
+            flush();
+        }
+        count++;
+        return rows;
+    }
+
+    /** Sends rows prepared elsewhere (in order). */
+    void append(Rows prepared) throws SQLException {
+        if (rows.sb.length() > 0) {
+            flush();
+        }
+        byte[] b = prepared.sb.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(b, 0, b.length);
+        count += prepared.rows;
+    }
+
+    private void flush() throws SQLException {
+        byte[] b = rows.sb.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(b, 0, b.length);
+        rows.sb.setLength(0);
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** Ends the COPY; @return the rows the server took. */
+    long finish() throws SQLException {
+        flush();
+        return copy.endCopy();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (copy.isActive()) {
+            copy.cancelCopy();
+        }
+    }
+
+    /** A CSV row builder: fields separated by commas, rows ended with {@link #end()}. */
+    static final class Rows {
+        final StringBuilder sb = new StringBuilder(1 << 16);
+        long rows;
+        private boolean first = true;
+
+        Rows field(String s) {
+            sep();
+            if (s != null) {
+                boolean quote = s.isEmpty() || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
+                        || s.indexOf('\r') >= 0 || s.indexOf('\\') >= 0;
+                if (quote) {
+                    sb.append('"').append(s.replace("\"", "\"\"")).append('"');
+                } else {
+                    sb.append(s);
+                }
+            }
+            return this;
+        }
+
+        Rows field(long v) {
+            sep();
+            sb.append(v);
+            return this;
+        }
+
+        Rows field(double v) {
+            sep();
+            sb.append(v);
+            return this;
+        }
+
+        Rows field(boolean v) {
+            sep();
+            sb.append(v ? 't' : 'f');
+            return this;
+        }
+
+        Rows nul() {
+            sep();
+            return this;
+        }
+
+        /** A point as hex EWKB with SRID 4326 (PostGIS reads it without parsing text numbers). */
+        Rows point(double lon, double lat) {
+            sep();
+            sb.append("0101000020E6100000");
+            hex(Double.doubleToRawLongBits(lon));
+            hex(Double.doubleToRawLongBits(lat));
+            return this;
+        }
+
+        private void hex(long bits) {
+            for (int i = 0; i < 8; i++) {
+                int b = (int) (bits >>> (8 * i)) & 0xff;
+                sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 15, 16));
+            }
+        }
+
+        Rows end() {
+            sb.append('\n');
+            first = true;
+            rows++;
+            return this;
+        }
+
+        private void sep() {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package cn.gridmap.element;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionService;
+import cn.gridmap.security.Masking;
+import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.web.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Lists of the five element kinds with paging and filters (region code at any level, and per-kind fields). Personal
+ * data is decrypted only to be masked; exact search by ID number or phone goes through the blind index.
+ */
+@ApplicationScoped
+public class ElementService {
+    private final DataSource dataSource;
+    private final RegionService regions;
+    private final PersonalDataProtector protector;
+    private final GridmapConfig config;
+
+    public ElementService(DataSource dataSource, RegionService regions, PersonalDataProtector protector, GridmapConfig config) {
+        this.dataSource = dataSource;
+        this.regions = regions;
+        this.protector = protector;
+        this.config = config;
+    }
+
+    /** Paging and the filters common to every kind. */
+    public record Paging(int limit, int offset) {
+    }
+
+    public Paging paging(String limit, String offset) {
+        int l = integer(limit, "limit", 50);
+        int o = integer(offset, "offset", 0);
+        if (l < 1 || l > config.elements().maxLimit()) {
+            throw ApiException.badRequest("limit must be between 1 and " + config.elements().maxLimit());
+        }
+        if (o < 0) {
+            throw ApiException.badRequest("offset must not be negative");
+        }
+        return new Paging(l, o);
+    }
+
+    private static int integer(String v, String name, int dflt) {
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** WHERE clauses with bound values only. */
+    static final class Filter {
+        final StringBuilder sql = new StringBuilder();
+        final List<Object> values = new ArrayList<>();
+
+        Filter add(String clause, Object... vs) {
+            sql.append(sql.length() == 0 ? " WHERE " : " AND ").append(clause);
+            values.addAll(Arrays.asList(vs));
+            return this;
+        }
+
+        String where() {
+            return sql.toString();
+        }
+    }
+
+    /** Adds the region filter for table alias {@code t}: district by its column, lower levels by micro-grid prefix. */
+    void region(Filter f, String t, String code) {
+        if (code == null || code.isBlank()) {
+            return;
+        }
+        Level level = regions.levelOf(code.trim());
+        switch (level) {
+            case CITY -> {
+            }
+            case DISTRICT -> f.add(t + ".district_code = ?", code.trim());
+            default -> f.add(t + ".microgrid_code LIKE ?", code.trim() + "%");
+        }
+    }
+
+    public ElementItems.Page<ElementItems.Person> people(Paging p, String region, String name, String idNumber, String phone,
+            String tag, String residence, String house) {
+        Filter f = new Filter();
+        region(f, "p", region);
+        if (present(name)) {
+            f.add("p.name LIKE ?", like(name) + "%");
+        }
+        if (present(idNumber)) {
+            String n = IdNumbers.normalize(idNumber);
+            f.add("p.id_number_bidx = ?", protector.blindIndex(n));
+        }
+        if (present(phone)) {
+            f.add("p.phone_bidx = ?", protector.blindIndex(phone.replaceAll("\\D", "")));
+        }
+        if (present(tag)) {
+            f.add("? = ANY (p.tags)", tag.trim());
+        }
+        if (present(residence)) {
+            f.add("p.residence = ?", oneOf(residence, "residence", "registered", "migrant"));
+        }
+        if (present(house)) {
+            f.add("h.external_id = ?", house.trim());
+        }
+        String sql = "SELECT p.id, p.external_id, p.name, p.gender, extract(year FROM p.birth_date)::int, p.id_number_enc, p.phone_enc, "
+                + "p.residence, p.tags, h.external_id, h.address, ST_X(h.geom), ST_Y(h.geom), p.district_code, p.microgrid_code, "
+                + "p.geocode_method, p.geocode_score, p.derived FROM person p JOIN house h ON h.id = p.house_id" + f.where()
+                + " ORDER BY p.id LIMIT ? OFFSET ?";
+        return page(sql, f, p, rs -> {
+            String micro = rs.getString(15);
+            Array tags = rs.getArray(9);
+            return new ElementItems.Person(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                    IdNumbers.mask(protector.decrypt(rs.getString(6))), maskPhone(rs.getString(7)), rs.getString(8),
+                    List.of((String[]) tags.getArray()), rs.getString(10), rs.getString(11), rs.getDouble(12), rs.getDouble(13),
+                    rs.getString(14), grid(micro), micro, rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
+        });
+    }
+
+    public ElementItems.Page<ElementItems.House> houses(Paging p, String region, String address, String use) {
+        Filter f = new Filter();
+        region(f, "h", region);
+        if (present(address)) {
+            f.add("h.address LIKE ?", "%" + like(address) + "%");
+        }
+        if (present(use)) {
+            f.add("h.use = ?", oneOf(use, "use", "residential", "rental", "commercial"));
+        }
+        String sql = "SELECT h.id, h.external_id, h.address, h.use, h.households, h.area_sqm, ST_X(h.geom), ST_Y(h.geom), h.district_code, "
+                + "h.microgrid_code, h.raw_location, h.raw_crs, h.geocode_method, h.geocode_score, h.derived FROM house h" + f.where()
+                + " ORDER BY h.id LIMIT ? OFFSET ?";
+        return page(sql, f, p, rs -> {
+            String micro = rs.getString(10);
+            Object area = rs.getObject(6);
+            return new ElementItems.House(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                    area == null ? null : ((Number) area).doubleValue(), rs.getDouble(7), rs.getDouble(8), rs.getString(9), grid(micro),
+                    micro, rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15));
+        });
+    }
+
+    public ElementItems.Page<ElementItems.Component> components(Paging p, String region, String classCode, String state) {
+        Filter f = new Filter();
+        region(f, "c", region);
+        if (present(classCode)) {
+            f.add("c.class_code = ?", classCode.trim());
+        }
+        if (present(state)) {
+            f.add("c.state = ?", state.trim());
+        }
+        String sql = "SELECT c.id, c.external_id, c.code, c.class_code, k.name, k.major_name, c.name, c.state, c.department, ST_X(c.geom), "
+                + "ST_Y(c.geom), c.district_code, c.microgrid_code, c.raw_location, c.raw_crs, c.geocode_method, c.geocode_score, "
+                + "c.derived FROM component c JOIN component_class k ON k.code = c.class_code" + f.where()
+                + " ORDER BY c.id LIMIT ? OFFSET ?";
+        return page(sql, f, p, rs -> {
+            String micro = rs.getString(13);
+            return new ElementItems.Component(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getDouble(10), rs.getDouble(11),
+                    rs.getString(12), grid(micro), micro, rs.getString(14), rs.getString(15), rs.getString(16), rs.getDouble(17),
+                    rs.getBoolean(18));
+        });
+    }
+
+    public ElementItems.Page<ElementItems.Organization> organizations(Paging p, String region, String name, String kind,
+            String creditCode) {
+        Filter f = new Filter();
+        region(f, "o", region);
+        if (present(name)) {
+            f.add("o.name LIKE ?", "%" + like(name) + "%");
+        }
+        if (present(kind)) {
+            f.add("o.kind = ?", oneOf(kind, "kind", "enterprise", "social"));
+        }
+        if (present(creditCode)) {
+            f.add("o.credit_code = ?", creditCode.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        String sql = "SELECT o.id, o.external_id, o.credit_code, o.name, o.kind, o.category, o.employees, o.address, o.phone_enc, "
+                + "ST_X(o.geom), ST_Y(o.geom), o.district_code, o.microgrid_code, o.raw_location, o.raw_crs, o.geocode_method, "
+                + "o.geocode_score, o.derived FROM organization o" + f.where() + " ORDER BY o.id LIMIT ? OFFSET ?";
+        return page(sql, f, p, rs -> {
+            String micro = rs.getString(13);
+            Object employees = rs.getObject(7);
+            return new ElementItems.Organization(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), employees == null ? null : ((Number) employees).intValue(), rs.getString(8), maskPhone(rs.getString(9)),
+                    rs.getDouble(10), rs.getDouble(11), rs.getString(12), grid(micro), micro, rs.getString(14), rs.getString(15),
+                    rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
+        });
+    }
+
+    public ElementItems.Page<ElementItems.Event> events(Paging p, String region, String classCode, String from, String to) {
+        Filter f = new Filter();
+        region(f, "e", region);
+        if (present(classCode)) {
+            f.add("e.class_code = ?", classCode.trim());
+        }
+        if (present(from)) {
+            f.add("e.occurred_at >= ?", time(from, "from"));
+        }
+        if (present(to)) {
+            f.add("e.occurred_at < ?", time(to, "to"));
+        }
+        String sql = "SELECT e.id, e.external_id, e.class_code, k.name, k.major_name, e.occurred_at, e.description, e.address, "
+                + "ST_X(e.geom), ST_Y(e.geom), e.district_code, e.microgrid_code, e.raw_location, e.raw_crs, e.geocode_method, "
+                + "e.geocode_score, e.derived FROM event e JOIN event_class k ON k.code = e.class_code" + f.where()
+                + " ORDER BY e.id LIMIT ? OFFSET ?";
+        return page(sql, f, p, rs -> {
+            String micro = rs.getString(12);
+            return new ElementItems.Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getObject(6, OffsetDateTime.class).toString(), rs.getString(7), rs.getString(8), rs.getDouble(9),
+                    rs.getDouble(10), rs.getString(11), grid(micro), micro, rs.getString(13), rs.getString(14), rs.getString(15),
+                    rs.getDouble(16), rs.getBoolean(17));
+        });
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> ElementItems.Page<T> page(String sql, Filter f, Paging p, RowMapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object v : f.values) {
+                ps.setObject(i++, v);
+            }
+            ps.setInt(i++, p.limit() + 1);
+            ps.setInt(i, p.offset());
+            List<T> items = new ArrayList<>();
+            boolean more = false;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (items.size() == p.limit()) {
+                        more = true;
+                        break;
+                    }
+                    items.add(mapper.map(rs));
+                }
+            }
+            return new ElementItems.Page<>(items, p.limit(), p.offset(), more ? p.offset() + p.limit() : null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("element query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String maskPhone(String stored) {
+        return stored == null ? null : Masking.phone(protector.decrypt(stored));
+    }
+
+    static String grid(String micro) {
+        return micro == null || micro.length() < Level.GRID.codeLength() ? null : micro.substring(0, Level.GRID.codeLength());
+    }
+
+    private static boolean present(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static String like(String s) {
+        return s.trim().replace("\\", "").replace("%", "").replace("_", "");
+    }
+
+    private static String oneOf(String v, String name, String... allowed) {
+        String t = v.trim();
+        for (String a : allowed) {
+            if (a.equals(t)) {
+                return t;
+            }
+        }
+        throw ApiException.badRequest(name + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+
+    private static OffsetDateTime time(String v, String name) {
+        try {
+            return OffsetDateTime.parse(v.trim());
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(v.trim()).atStartOfDay().atOffset(java.time.ZoneOffset.ofHours(8));
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badRequest(name + " must be a date (2025-03-01) or an ISO 8601 time, got '" + v + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package cn.gridmap.element;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The element capability's bulk SQL: secondary indexes around first loads, statistics, id sequence. */
+final class ElementSql {
+    static final List<String> TABLES = List.of("address_place", "building", "house", "person", "component", "organization", "event");
+
+    /** Secondary indexes (not backing a constraint) of the element tables, as (name, definition). */
+    private static final String SECONDARY = "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            + "AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = "
+            + "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)";
+
+    static final String REBUILD_STATS = """
+            DELETE FROM microgrid_stats;
+            INSERT INTO microgrid_stats (microgrid_code, district_code, people, registered, migrant, tags, houses, rental_houses,
+                                         households, components, organizations, events)
+            SELECT r.code, split_part(r.path, '/', 2),
+                   COALESCE(p.n, 0), COALESCE(p.registered, 0), COALESCE(p.migrant, 0), COALESCE(t.tags, '{}'::jsonb),
+                   COALESCE(h.n, 0), COALESCE(h.rental, 0), COALESCE(h.households, 0),
+                   COALESCE(c.n, 0), COALESCE(o.n, 0), COALESCE(e.n, 0)
+            FROM region r
+            LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered,
+                              count(*) FILTER (WHERE residence = 'migrant') migrant
+                       FROM person GROUP BY 1) p ON p.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, jsonb_object_agg(tag, n) tags
+                       FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person WHERE tags <> '{}' GROUP BY 1, 2) x
+                       GROUP BY 1) t ON t.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, sum(households) households
+                       FROM house GROUP BY 1) h ON h.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM component GROUP BY 1) c ON c.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM organization GROUP BY 1) o ON o.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM event GROUP BY 1) e ON e.microgrid_code = r.code
+            WHERE r.level = 'microgrid' AND r.generation_high IS NULL
+            """;
+
+    private ElementSql() {
+    }
+
+    /** Constraints of the element tables, foreign keys last (they need the keys back first). */
+    private static final String CONSTRAINTS = "SELECT k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid), k.contype "
+            + "FROM pg_constraint k WHERE k.conrelid::regclass::text = ANY (?) AND k.contype IN ('p', 'u', 'f') "
+            + "ORDER BY k.contype = 'f', k.conname";
+
+    /**
+     * Before a first load into empty tables, inside the load's transaction: empties the tables with TRUNCATE (so a
+     * wal_level=minimal cluster writes no WAL for them) and drops their foreign keys, keys and secondary indexes,
+     * which are rebuilt in bulk afterwards ({@link #restore}) instead of row by row.
+     *
+     * @return the DDL that restores what was dropped, in order
+     */
+    static List<String> prepareFirstLoad(Connection c) throws SQLException {
+        List<String> restore = new ArrayList<>();
+        List<String> drops = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(CONSTRAINTS)) {
+            ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = quoteIdent(rs.getString(1));
+                    String name = quoteIdent(rs.getString(2));
+                    restore.add("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
+                    drops.add(0, "ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+                }
+            }
+        }
+        List<String> indexes = dropSecondaryIndexes(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + String.join(", ", TABLES));
+            for (String d : drops) {
+                s.execute(d);
+            }
+        }
+        List<String> all = new ArrayList<>(restore.stream().filter(d -> !d.contains("FOREIGN KEY")).toList());
+        all.addAll(indexes);
+        all.addAll(restore.stream().filter(d -> d.contains("FOREIGN KEY")).toList());
+        return all;
+    }
+
+    /** Drops the secondary indexes of the element tables (inside the caller's transaction); @return their definitions */
+    static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
+        List<String> defs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SECONDARY)) {
+            ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    defs.add(rs.getString(2));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String n : names) {
+                s.execute("DROP INDEX " + quoteIdent(n));
+            }
+        }
+        return defs;
+    }
+
+    static void restore(Connection c, List<String> definitions) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            for (String d : definitions) {
+                s.execute(d);
+            }
+        }
+    }
+
+    static void rebuildStats(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(REBUILD_STATS);
+        }
+    }
+
+    /** Moves element_seq past every id in use (synthetic ids are blocks per community). */
+    static void advanceSequence(Connection c) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT setval('element_seq', GREATEST(1");
+        for (String t : TABLES) {
+            sql.append(", (SELECT COALESCE(max(id), 0) FROM ").append(t).append(")");
+        }
+        sql.append("))");
+        try (Statement s = c.createStatement()) {
+            s.execute(sql.toString());
+        }
+    }
+
+    private static String quoteIdent(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("unexpected index name " + name);
+        }
+        return name;
+    }
+}

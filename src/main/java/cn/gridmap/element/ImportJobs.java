@@ -1,0 +1,36 @@
+package cn.gridmap.element;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Rows of {@code import_job}: one per bulk import, written in the import's own transaction. */
+final class ImportJobs {
+    private ImportJobs() {
+    }
+
+    static long start(Connection c, String kind, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_job (kind, source, status) VALUES (?, ?, 'running') RETURNING id")) {
+            ps.setString(1, kind);
+            ps.setString(2, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static void finish(Connection c, long id, String status, long read, long stored, long failed, String message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE import_job SET status = ?, rows_read = ?, rows_stored = ?, rows_failed = ?, "
+                + "message = ?, finished_at = now() WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setLong(2, read);
+            ps.setLong(3, stored);
+            ps.setLong(4, failed);
+            ps.setString(5, message);
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+    }
+}

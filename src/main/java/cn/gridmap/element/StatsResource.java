@@ -1,0 +1,38 @@
+package cn.gridmap.element;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Element statistics per region (what the choropleth draws). */
+@Path("/api/regions/{code}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "regions")
+public class StatsResource {
+    private final StatsService service;
+
+    public StatsResource(StatsService service) {
+        this.service = service;
+    }
+
+    @GET
+    @Path("/stats")
+    @Operation(summary = "Counts of people (by residence and tag), houses, households, components, organisations and events")
+    public RegionStats stats(@PathParam("code") String code) {
+        return service.of(code);
+    }
+
+    @GET
+    @Path("/children/stats")
+    @Operation(summary = "The same counts for every child of the region, in one query (e.g. all grids of a community)")
+    public List<RegionStats> childrenStats(@PathParam("code") String code) {
+        return service.children(code);
+    }
+}

@@ -1,0 +1,125 @@
+package cn.gridmap.element;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionRecord;
+import cn.gridmap.region.RegionService;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Statistics of any region from {@code microgrid_stats} (counts per micro-grid, rebuilt by every import): one
+ * region, or all children of a region in one grouped query (what a choropleth of all grids needs).
+ */
+@ApplicationScoped
+public class StatsService {
+    private static final String SUMS = "sum(people), sum(registered), sum(migrant), sum(houses), sum(rental_houses), sum(households), "
+            + "sum(components), sum(organizations), sum(events), count(*)";
+    private final DataSource dataSource;
+    private final RegionService regions;
+
+    public StatsService(DataSource dataSource, RegionService regions) {
+        this.dataSource = dataSource;
+        this.regions = regions;
+    }
+
+    public RegionStats of(String code) {
+        RegionRecord r = regions.get(code);
+        Level level = Level.fromWire(r.level());
+        ElementService.Filter f = filter(level, code);
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, Long> tags = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.key, sum(t.value::bigint) FROM microgrid_stats s, "
+                    + "jsonb_each_text(s.tags) t" + f.where() + " GROUP BY t.key ORDER BY t.key")) {
+                bind(ps, f);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tags.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMS + " FROM microgrid_stats s" + f.where())) {
+                bind(ps, f);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return row(rs, r.code(), r.name(), r.level(), tags);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Statistics of every child of {@code code}, in one grouped query over the micro-grids. */
+    public List<RegionStats> children(String code) {
+        RegionRecord parent = regions.get(code);
+        Level level = Level.fromWire(parent.level());
+        if (level == Level.MICROGRID) {
+            return List.of();
+        }
+        Level child = Level.values()[level.ordinal() + 1];
+        String key = child == Level.DISTRICT ? "s.district_code" : "left(s.microgrid_code, " + child.codeLength() + ")";
+        ElementService.Filter f = filter(level, code);
+        Map<String, RegionRecord> names = new HashMap<>();
+        for (RegionRecord r : regions.children(code)) {
+            names.put(r.code(), r);
+        }
+        List<RegionStats> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + SUMS + " FROM microgrid_stats s" + f.where()
+                     + " GROUP BY 1 ORDER BY 1")) {
+            bind(ps, f);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RegionRecord r = names.get(rs.getString(1));
+                    if (r != null) {
+                        out.add(row(rs, r.code(), r.name(), r.level(), null, 1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static ElementService.Filter filter(Level level, String code) {
+        ElementService.Filter f = new ElementService.Filter();
+        switch (level) {
+            case CITY -> {
+            }
+            case DISTRICT -> f.add("s.district_code = ?", code);
+            default -> f.add("s.microgrid_code LIKE ?", code + "%");
+        }
+        return f;
+    }
+
+    private static void bind(PreparedStatement ps, ElementService.Filter f) throws SQLException {
+        for (int i = 0; i < f.values.size(); i++) {
+            ps.setObject(i + 1, f.values.get(i));
+        }
+    }
+
+    private static RegionStats row(ResultSet rs, String code, String name, String level, Map<String, Long> tags) throws SQLException {
+        return row(rs, code, name, level, tags, 0);
+    }
+
+    private static RegionStats row(ResultSet rs, String code, String name, String level, Map<String, Long> tags, int shift)
+            throws SQLException {
+        Map<String, Long> residence = new LinkedHashMap<>();
+        residence.put("registered", rs.getLong(2 + shift));
+        residence.put("migrant", rs.getLong(3 + shift));
+        return new RegionStats(code, name, level, rs.getLong(1 + shift), residence, tags, rs.getLong(4 + shift), rs.getLong(5 + shift),
+                rs.getLong(6 + shift), rs.getLong(7 + shift), rs.getLong(8 + shift), rs.getLong(9 + shift), rs.getLong(10 + shift));
+    }
+}
