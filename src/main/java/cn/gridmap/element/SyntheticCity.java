@@ -50,7 +50,8 @@ public final class SyntheticCity {
     static final double EVENTS_PER_HOUSEHOLD = 100_000 / 1_200_000.0;
     /** Ids of a community's elements are community index × this + a serial. */
     static final long ID_BLOCK = 10_000_000L;
-    static final String PROVINCE_CITY = "江苏省";
+    /** The province of the standard addresses (GB/T 2260: 32 = 江苏省). */
+    public static final String PROVINCE = "江苏省";
 
     final long seed;
     final double scale;
@@ -180,7 +181,7 @@ public final class SyntheticCity {
                         String[] district = regions.get(street[2]);
                         String shortName = shortCommunity(comm[1]);
                         com = new Community(list.size(), cc, shortName, street[2],
-                                PROVINCE_CITY + cityName + district[1] + street[1] + shortName);
+                                PROVINCE + cityName + district[1] + street[1] + shortName);
                         byCode.put(cc, com);
                         list.add(com);
                     }
@@ -206,7 +207,7 @@ public final class SyntheticCity {
     }
 
     /** "梦溪社区居委会" → "梦溪社区", "雩北村村委会" → "雩北村": the name used in addresses. */
-    static String shortCommunity(String name) {
+    public static String shortCommunity(String name) {
         if (name.endsWith("村委会")) {
             return name.substring(0, name.length() - 3);
         }

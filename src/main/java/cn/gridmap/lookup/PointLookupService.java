@@ -96,6 +96,16 @@ public class PointLookupService {
         return new PreparedBatch(BatchLookup.prepare(body, inFormat, outFormat, c, idx), idx.version());
     }
 
+    /** The regions covering a WGS84 point by the in-memory engine, city first; empty outside the city. */
+    public List<RegionRef> chainAt(double lon, double lat) {
+        GridIndex idx = index.current();
+        List<RegionRef> out = new ArrayList<>(6);
+        for (int r : idx.chain(idx.locateMicro(lon, lat))) {
+            out.add(new RegionRef(idx.code(r), idx.name(r), idx.level(r).wireName()));
+        }
+        return out;
+    }
+
     public PointLookupResult lookup(Query q) {
         return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
     }
