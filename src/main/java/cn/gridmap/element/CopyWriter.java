@@ -29,6 +29,15 @@ final class CopyWriter implements AutoCloseable {
         return rows;
     }
 
+    /** Adds one row prepared elsewhere to the buffer. */
+    void add(Rows prepared) throws SQLException {
+        rows.sb.append(prepared.sb);
+        count++;
+        if (rows.sb.length() >= FLUSH_AT) {
+            flush();
+        }
+    }
+
     /** Sends rows prepared elsewhere (in order). */
     void append(Rows prepared) throws SQLException {
         if (rows.sb.length() > 0) {

@@ -17,8 +17,9 @@ final class ElementSql {
             + "AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = "
             + "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)";
 
-    static final String REBUILD_STATS = """
-            DELETE FROM microgrid_stats;
+    /** {@code %1$s}/{@code %2$s}: a filter on micro-grid codes for the element tables / the regions (empty for all). */
+    private static final String REBUILD_STATS = """
+            DELETE FROM microgrid_stats WHERE TRUE %1$s;
             INSERT INTO microgrid_stats (microgrid_code, district_code, people, registered, migrant, tags, houses, rental_houses,
                                          households, components, organizations, events)
             SELECT r.code, split_part(r.path, '/', 2),
@@ -28,16 +29,16 @@ final class ElementSql {
             FROM region r
             LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered,
                               count(*) FILTER (WHERE residence = 'migrant') migrant
-                       FROM person GROUP BY 1) p ON p.microgrid_code = r.code
+                       FROM person WHERE TRUE %1$s GROUP BY 1) p ON p.microgrid_code = r.code
             LEFT JOIN (SELECT microgrid_code, jsonb_object_agg(tag, n) tags
-                       FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person WHERE tags <> '{}' GROUP BY 1, 2) x
+                       FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person WHERE tags <> '{}' %1$s GROUP BY 1, 2) x
                        GROUP BY 1) t ON t.microgrid_code = r.code
             LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, sum(households) households
-                       FROM house GROUP BY 1) h ON h.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM component GROUP BY 1) c ON c.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM organization GROUP BY 1) o ON o.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM event GROUP BY 1) e ON e.microgrid_code = r.code
-            WHERE r.level = 'microgrid' AND r.generation_high IS NULL
+                       FROM house WHERE TRUE %1$s GROUP BY 1) h ON h.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM component WHERE TRUE %1$s GROUP BY 1) c ON c.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM organization WHERE TRUE %1$s GROUP BY 1) o ON o.microgrid_code = r.code
+            LEFT JOIN (SELECT microgrid_code, count(*) n FROM event WHERE TRUE %1$s GROUP BY 1) e ON e.microgrid_code = r.code
+            WHERE r.level = 'microgrid' AND r.generation_high IS NULL %2$s
             """;
 
     private ElementSql() {
@@ -114,7 +115,15 @@ final class ElementSql {
 
     static void rebuildStats(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(REBUILD_STATS);
+            s.execute(String.format(REBUILD_STATS, "", ""));
+        }
+    }
+
+    /** Recomputes only the micro-grids listed in temporary table {@code touched(code)}. */
+    static void rebuildStats(Connection c, String touchedTable) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            String in = " IN (SELECT code FROM " + quoteIdent(touchedTable) + ")";
+            s.execute(String.format(REBUILD_STATS, "AND microgrid_code" + in, "AND r.code" + in));
         }
     }
 

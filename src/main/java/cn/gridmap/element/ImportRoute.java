@@ -1,0 +1,106 @@
+package cn.gridmap.element;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import cn.gridmap.web.ApiError;
+import cn.gridmap.web.ApiException;
+import cn.gridmap.web.BodyInputStream;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * {@code POST /api/import?kind=&format=&crs=&name=&wait=}: the body (a CSV, GeoJSON or GeoPackage file of any size)
+ * is streamed to disk with back-pressure, then imported by {@link ImportService}. Answers 202 with the job and its
+ * Location (poll it for progress), or with {@code wait=true} 200 with the finished job. Documented in
+ * META-INF/openapi.yaml.
+ */
+@ApplicationScoped
+public class ImportRoute {
+    private static final Logger LOG = Logger.getLogger(ImportRoute.class);
+    static final String PATH = "/api/import";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ImportService service;
+    private final Vertx vertx;
+
+    public ImportRoute(ImportService service, Vertx vertx) {
+        this.service = service;
+        this.vertx = vertx;
+    }
+
+    void init(@Observes Router router) {
+        router.post(PATH).order(-100).handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        req.pause();
+        if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+            res.writeContinue();
+        }
+        Context context = vertx.getOrCreateContext();
+        InputStream body = new BodyInputStream(req, context);
+        String kind = req.getParam("kind");
+        String format = req.getParam("format");
+        String name = req.getParam("name");
+        String crs = req.getParam("crs");
+        boolean wait = "true".equalsIgnoreCase(req.getParam("wait"));
+        if ((format == null || format.isBlank()) && req.getHeader("Content-Type") != null) {
+            String ct = req.getHeader("Content-Type").toLowerCase(java.util.Locale.ROOT);
+            format = ct.startsWith("text/csv") ? "csv" : ct.contains("geo+json") || ct.contains("json") ? "geojson"
+                    : ct.contains("geopackage") ? "gpkg" : null;
+        }
+        String fmt = format;
+        vertx.executeBlocking(() -> {
+            Path file = Files.createTempFile(service.workDir(), "upload-", ".part");
+            try (InputStream in = body) {
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (Files.size(file) == 0) {
+                Files.deleteIfExists(file);
+                throw new ImportException("the request body is empty: send the file as the body");
+            }
+            ImportService.ImportStatus s = service.start(file, kind, fmt, name, crs);
+            return wait ? service.await(s.id()) : s;
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ImportService.ImportStatus s = ar.result();
+                send(res, wait ? 200 : 202, s, "/api/import/" + s.id());
+            } else if (ar.cause() instanceof ApiException e) {
+                send(res, e.status(), ApiError.of(e.status(), e.getMessage()), null);
+            } else {
+                LOG.error("import upload failed", ar.cause());
+                send(res, 500, ApiError.of(500, "internal error; see the service log"), null);
+            }
+        });
+    }
+
+    private static void send(HttpServerResponse res, int status, Object body, String location) {
+        if (res.ended()) {
+            return;
+        }
+        try {
+            res.setStatusCode(status).putHeader("Content-Type", "application/json");
+            if (location != null) {
+                res.putHeader("Location", location);
+            }
+            res.end(JSON.writeValueAsString(body));
+        } catch (Exception e) {
+            res.setStatusCode(500).end();
+        }
+    }
+}

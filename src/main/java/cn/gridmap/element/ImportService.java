@@ -1,0 +1,401 @@
+package cn.gridmap.element;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.geocode.GeocodeService;
+import cn.gridmap.lookup.LiveGridIndex;
+import cn.gridmap.security.Masking;
+import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.web.ApiException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Bulk import of one element kind from CSV, GeoJSON or GeoPackage: every row is validated and placed
+ * ({@link ImportRows}), valid rows are COPYed into a staging table, duplicates and unknown houses are found in SQL,
+ * and the rows are upserted by external id — all in one transaction with the job's final status, so an import is
+ * stored whole or not at all (a killed service or connection leaves nothing; re-running the same file changes
+ * nothing). Rejected rows go to an error report (line, field, reason). Imports run one at a time.
+ */
+@ApplicationScoped
+public class ImportService {
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+    static final double MIN_GEOCODE_SCORE = 0.6;
+
+    private final DataSource dataSource;
+    private final LiveGridIndex index;
+    private final GeocodeService geocoder;
+    private final PersonalDataProtector protector;
+    private final GridmapConfig config;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gridmap-import");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
+
+    public ImportService(DataSource dataSource, LiveGridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
+            GridmapConfig config) {
+        this.dataSource = dataSource;
+        this.index = index;
+        this.geocoder = geocoder;
+        this.protector = protector;
+        this.config = config;
+    }
+
+    /** The state of an import as the API shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ImportStatus(long id, String kind, String source, String status, long rowsRead, long rowsStored, long rowsFailed,
+            Double percent, String phase, String message, List<ImportRows.RowError> errors, String errorsUrl) {
+    }
+
+    private static final class Running {
+        final Progress progress;
+        volatile Future<?> future;
+        volatile long rowsRead;
+        volatile long rowsFailed;
+
+        Running(Progress progress) {
+            this.progress = progress;
+        }
+    }
+
+    /** Jobs left 'running' by a service that died mid-import stored nothing: say so. */
+    void onStart(@Observes StartupEvent e) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            int n = s.executeUpdate("UPDATE import_job SET status = 'aborted', finished_at = now(), message = "
+                    + "'the service stopped during the import; nothing of it was stored' WHERE status = 'running'");
+            if (n > 0) {
+                LOG.warnf("%d import(s) were interrupted by a stop; nothing of them was stored", n);
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        worker.shutdownNow();
+    }
+
+    public Path workDir() throws IOException {
+        Path dir = config.elements().workDir().map(Path::of).orElse(Path.of(System.getProperty("java.io.tmpdir"), "gridmap-imports"));
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /** Registers a job for an uploaded file (already written to {@code file}) and starts it. */
+    public ImportStatus start(Path file, String kindParam, String formatParam, String fileName, String crs) throws SQLException {
+        ImportKind kind;
+        String format;
+        try {
+            kind = ImportKind.of(kindParam, fileName);
+            format = ImportReader.formatOf(formatParam, fileName);
+            if (crs != null && !crs.isBlank()) {
+                cn.gridmap.geo.InputCrs.parse(crs);
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+        long id;
+        try (Connection c = dataSource.getConnection()) {
+            id = ImportJobs.start(c, kind.wire, fileName == null ? file.getFileName().toString() : fileName);
+        }
+        Running run = new Running(new Progress("import " + id + " (" + kind.wire + ")"));
+        running.put(id, run);
+        String defaultCrs = crs == null || crs.isBlank() ? "4326" : crs;
+        run.future = worker.submit(() -> execute(id, kind, format, file, defaultCrs, run));
+        return status(id);
+    }
+
+    /** Blocks until the job has ended. */
+    public ImportStatus await(long id) throws Exception {
+        Running r = running.get(id);
+        if (r != null && r.future != null) {
+            try {
+                r.future.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the job's status says what went wrong
+            }
+        }
+        return status(id);
+    }
+
+    public ImportStatus status(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT kind, source, status, rows_read, rows_stored, rows_failed, message "
+                     + "FROM import_job WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("no import " + id);
+                }
+                Running r = running.get(id);
+                String status = rs.getString(3);
+                boolean live = r != null && "running".equals(status);
+                Double percent = live ? (r.progress.expected() > 0 ? Math.min(100.0, Math.round(1000.0 * r.progress.done() / r.progress.expected()) / 10.0)
+                        : 0.0) : "running".equals(status) ? null : 100.0;
+                List<ImportRows.RowError> first = firstErrors(id);
+                return new ImportStatus(id, rs.getString(1), rs.getString(2), status, live ? r.rowsRead : rs.getLong(4),
+                        rs.getLong(5), live ? r.rowsFailed : rs.getLong(6), percent, live ? r.progress.phase() : null, rs.getString(7),
+                        first.isEmpty() ? null : first, first.isEmpty() ? null : "/api/import/" + id + "/errors");
+            }
+        }
+    }
+
+    /** The error report (CSV: line,field,reason), or null when there is none. */
+    public Path errorReport(long id) throws IOException {
+        Path p = workDir().resolve("import-" + id + ".errors.csv");
+        return Files.exists(p) ? p : null;
+    }
+
+    private List<ImportRows.RowError> firstErrors(long id) {
+        try {
+            Path p = errorReport(id);
+            if (p == null) {
+                return List.of();
+            }
+            List<ImportRows.RowError> out = new ArrayList<>();
+            try (var lines = Files.lines(p, StandardCharsets.UTF_8)) {
+                lines.skip(1).limit(20).forEach(l -> {
+                    String[] f = l.split(",", 3);
+                    out.add(new ImportRows.RowError(Long.parseLong(f[0]), f[1], f[2].startsWith("\"") ? f[2].substring(1, f[2].length() - 1)
+                            .replace("\"\"", "\"") : f[2]));
+                });
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private void execute(long id, ImportKind kind, String format, Path file, String defaultCrs, Running run) {
+        Progress progress = run.progress;
+        Path report;
+        try {
+            report = workDir().resolve("import-" + id + ".errors.csv");
+        } catch (IOException e) {
+            fail(id, "cannot write the error report: " + e.getMessage(), run);
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             BufferedWriter errors = Files.newBufferedWriter(report, StandardCharsets.UTF_8)) {
+            errors.write("line,field,reason\n");
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET application_name = 'gridmap-import-" + id + "'");
+                s.execute("CREATE TEMP TABLE stage ON COMMIT DROP AS SELECT " + kind.columns + " FROM " + kind.table + " WITH NO DATA");
+                s.execute("ALTER TABLE stage ADD COLUMN line BIGINT" + (kind == ImportKind.PEOPLE
+                        ? ", ADD COLUMN house_ext TEXT, ADD COLUMN house_address TEXT, ADD COLUMN house_id BIGINT, "
+                                + "ADD COLUMN district_code TEXT COLLATE \"C\", ADD COLUMN microgrid_code TEXT COLLATE \"C\"" : ""));
+            }
+            ImportRows rows = new ImportRows(kind, index.current(), geocoder, protector, classes(c, "component_class"),
+                    classes(c, "event_class").keySet(), defaultCrs, MIN_GEOCODE_SCORE);
+            ImportReader reader = new ImportReader();
+            progress.expect(Files.size(file));
+            progress.phase("reading and placing rows");
+            long[] failed = {0};
+            String copy = "COPY stage (line, " + kind.columns + (kind == ImportKind.PEOPLE ? ", house_ext, house_address" : "")
+                    + ") FROM STDIN (FORMAT csv)";
+            try (CopyWriter w = new CopyWriter(c.unwrap(PGConnection.class).getCopyAPI(), copy)) {
+                CopyWriter.Rows scratch = new CopyWriter.Rows();
+                long[] lastBytes = {0};
+                reader.read(file, format, row -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("the service is stopping");
+                    }
+                    run.rowsRead++;
+                    scratch.sb.setLength(0);
+                    scratch.rows = 0;
+                    List<ImportRows.RowError> problems = rows.map(row, scratch);
+                    if (problems.isEmpty()) {
+                        w.add(scratch);
+                    } else {
+                        failed[0]++;
+                        run.rowsFailed = failed[0];
+                        for (ImportRows.RowError e : problems) {
+                            errors.write(e.line() + "," + csv(e.field()) + "," + csv(Masking.text(e.reason())) + "\n");
+                        }
+                    }
+                    long b = reader.bytesRead.get();
+                    progress.tick(b - lastBytes[0]);
+                    lastBytes[0] = b;
+                });
+                w.finish();
+            }
+            progress.phase("checking duplicates and references");
+            failed[0] += sqlChecks(c, kind, errors);
+            progress.phase("storing");
+            long stored = upsert(c, kind, id);
+            progress.phase("statistics");
+            refreshStats(c, kind);
+            ImportJobs.finish(c, id, "committed", run.rowsRead, stored, failed[0], null);
+            errors.close();
+            sortByLine(report);
+            c.commit();
+            LOG.infof("import %d (%s): %,d rows read, %,d stored, %,d rejected in %.1f s", id, kind.wire, run.rowsRead, stored, failed[0],
+                    progress.seconds());
+        } catch (ApiException e) {
+            fail(id, e.getMessage(), run);
+        } catch (Exception e) {
+            LOG.errorf("import %d failed: %s", id, Masking.text(String.valueOf(e.getMessage())));
+            fail(id, "nothing was stored: " + Masking.text(String.valueOf(e.getMessage())), run);
+        } finally {
+            running.remove(id);
+            deleteQuietly(file);
+        }
+    }
+
+    /** The report in input order (rows judged in SQL were appended after those judged while reading). */
+    private static void sortByLine(Path report) throws IOException {
+        List<String> lines = Files.readAllLines(report, StandardCharsets.UTF_8);
+        if (lines.size() > 2) {
+            List<String> body = new ArrayList<>(lines.subList(1, lines.size()));
+            body.sort(java.util.Comparator.comparingLong(l -> Long.parseLong(l.substring(0, l.indexOf(',')))));
+            body.add(0, lines.get(0));
+            Files.write(report, body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Rows the database must judge: repeated external ids in the file, unknown houses, codes owned by another element. */
+    private static long sqlChecks(Connection c, ImportKind kind, BufferedWriter errors) throws SQLException, IOException {
+        long n = 0;
+        n += reject(c, errors, "external_id", "DELETE FROM stage s USING stage t WHERE s.external_id = t.external_id AND s.line > t.line "
+                + "RETURNING s.line, 'repeats external_id ' || s.external_id || ' of line ' || t.line");
+        switch (kind) {
+            case PEOPLE -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("UPDATE stage s SET house_id = h.id, district_code = h.district_code, microgrid_code = h.microgrid_code "
+                            + "FROM house h WHERE s.house_ext IS NOT NULL AND h.external_id = s.house_ext");
+                    s.execute("UPDATE stage s SET house_id = h.id, district_code = h.district_code, microgrid_code = h.microgrid_code "
+                            + "FROM house h WHERE s.house_ext IS NULL AND h.address = s.house_address");
+                }
+                n += reject(c, errors, "house", "DELETE FROM stage WHERE house_id IS NULL RETURNING line, CASE WHEN house_ext IS NOT NULL "
+                        + "THEN 'no house with external_id ' || house_ext ELSE 'no house at ' || house_address END");
+            }
+            case ORGANIZATIONS -> {
+                n += reject(c, errors, "credit_code", "DELETE FROM stage s USING stage t WHERE s.credit_code = t.credit_code AND s.line > t.line "
+                        + "RETURNING s.line, 'repeats the credit code of line ' || t.line");
+                n += reject(c, errors, "credit_code", "DELETE FROM stage s USING organization o WHERE o.credit_code = s.credit_code "
+                        + "AND o.external_id <> s.external_id RETURNING s.line, 'belongs to organization ' || o.external_id");
+            }
+            case COMPONENTS -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("UPDATE stage s SET code = k.code FROM component k WHERE s.code IS NULL AND k.external_id = s.external_id");
+                    s.execute("""
+                            WITH need AS (SELECT line, district_code, class_code,
+                                                 row_number() OVER (PARTITION BY district_code, class_code ORDER BY line) rn
+                                          FROM stage WHERE code IS NULL),
+                                 top AS (SELECT left(code, 6) d, substr(code, 7, 4) k, max(right(code, 6)::int) m
+                                         FROM (SELECT code FROM component UNION ALL SELECT code FROM stage WHERE code IS NOT NULL) x
+                                         GROUP BY 1, 2)
+                            UPDATE stage s SET code = n.district_code || n.class_code || lpad((COALESCE(t.m, 0) + n.rn)::text, 6, '0')
+                            FROM need n LEFT JOIN top t ON t.d = n.district_code AND t.k = n.class_code WHERE s.line = n.line""");
+                }
+                n += reject(c, errors, "code", "DELETE FROM stage s USING stage t WHERE s.code = t.code AND s.line > t.line "
+                        + "RETURNING s.line, 'repeats the component code of line ' || t.line");
+                n += reject(c, errors, "code", "DELETE FROM stage s USING component k WHERE k.code = s.code AND k.external_id <> s.external_id "
+                        + "RETURNING s.line, 'belongs to component ' || k.external_id");
+            }
+            default -> {
+            }
+        }
+        return n;
+    }
+
+    private static long reject(Connection c, BufferedWriter errors, String field, String sql) throws SQLException, IOException {
+        long n = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                errors.write(rs.getLong(1) + "," + field + "," + csv(rs.getString(2)) + "\n");
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Inserts new and updates known elements (by external id); @return rows written */
+    private static long upsert(Connection c, ImportKind kind, long job) throws SQLException {
+        String cols = kind.columns + (kind == ImportKind.PEOPLE ? ", house_id, district_code, microgrid_code" : "");
+        StringBuilder set = new StringBuilder();
+        for (String col : cols.split(",\\s*")) {
+            if (!col.equals("external_id")) {
+                set.append(col).append(" = EXCLUDED.").append(col).append(", ");
+            }
+        }
+        String sql = "INSERT INTO " + kind.table + " (id, " + cols + ", derived, import_id) SELECT nextval('element_seq'), " + cols
+                + ", FALSE, ? FROM stage ORDER BY line ON CONFLICT (external_id) DO UPDATE SET " + set
+                + "derived = FALSE, import_id = EXCLUDED.import_id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, job);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Recomputes the statistics of the micro-grids this import touched (old and new places of updated rows). */
+    private static void refreshStats(Connection c, ImportKind kind) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT microgrid_code AS code FROM stage");
+            s.execute("INSERT INTO touched SELECT DISTINCT t.microgrid_code FROM " + kind.table + " t JOIN stage s ON s.external_id = t.external_id");
+            ElementSql.rebuildStats(c, "touched");
+        }
+    }
+
+    private static Map<String, String> classes(Connection c, String table) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT code, name FROM " + table)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private void fail(long id, String message, Running run) {
+        try (Connection c = dataSource.getConnection()) {
+            ImportJobs.finish(c, id, "failed", run.rowsRead, 0, run.rowsFailed, message);
+        } catch (SQLException e) {
+            LOG.errorf("could not record the failure of import %d: %s", id, e.getMessage());
+        }
+    }
+
+    private static String csv(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s", p);
+        }
+    }
+}
