@@ -79,7 +79,9 @@ public class ImportRoute {
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ImportService.ImportStatus s = ar.result();
-                send(res, wait ? 200 : 202, s, "/api/import/" + s.id());
+                int status = !wait ? 202 : !"failed".equals(s.status()) ? 200
+                        : s.message() != null && s.message().startsWith(ImportService.INTERNAL) ? 500 : 400;
+                send(res, status, s, "/api/import/" + s.id());
             } else if (ar.cause() instanceof ApiException e) {
                 send(res, e.status(), ApiError.of(e.status(), e.getMessage()), null);
             } else {

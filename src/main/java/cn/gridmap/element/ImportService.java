@@ -48,6 +48,8 @@ import jakarta.enterprise.event.Observes;
 public class ImportService {
     private static final Logger LOG = Logger.getLogger(ImportService.class);
     static final double MIN_GEOCODE_SCORE = 0.6;
+    /** How the message of an import that failed for a reason other than its input begins. */
+    static final String INTERNAL = "internal error, nothing was stored: ";
 
     private final DataSource dataSource;
     private final LiveGridIndex index;
@@ -264,7 +266,7 @@ public class ImportService {
             fail(id, e.getMessage(), run);
         } catch (Exception e) {
             LOG.errorf("import %d failed: %s", id, Masking.text(String.valueOf(e.getMessage())));
-            fail(id, "nothing was stored: " + Masking.text(String.valueOf(e.getMessage())), run);
+            fail(id, INTERNAL + Masking.text(String.valueOf(e.getMessage())), run);
         } finally {
             running.remove(id);
             deleteQuietly(file);

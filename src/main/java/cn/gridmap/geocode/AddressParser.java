@@ -109,7 +109,7 @@ public final class AddressParser {
             rank = Math.max(rank, term.kind().rank());
             i += len;
         }
-        flushUnknown(b, unknown, !numbers.isEmpty());
+        flushUnknown(b, unknown, false);
         assignNumbers(b, numbers);
         return b.build();
     }

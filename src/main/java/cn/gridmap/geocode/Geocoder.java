@@ -125,22 +125,29 @@ public final class Geocoder {
                 && (a.communityKey() == null || a.communityKey().equals(p.communityCode));
     }
 
-    /** The known place (or road) name within one edit of {@code text} (or of its longest known-looking prefix). */
+    /**
+     * The known place (or road) name within one edit of {@code text}, or the longest known name it starts with
+     * ("谷阳家园小区"); null when none, or when several names are equally close (a guess would be a coin toss).
+     */
     private String nearestName(String text, boolean places) {
         String best = null;
-        int bestDistance = 2;
+        int ties = 0;
         for (String name : places ? gazetteer.placesByName.keySet() : gazetteer.roadsByName.keySet()) {
-            if (Math.abs(name.length() - text.length()) > 2) {
+            if (Math.abs(name.length() - text.length()) > 1 || name.length() < 3) {
                 continue;
             }
-            int d = distance(name, text, bestDistance);
-            if (d < bestDistance || (d == bestDistance && best != null && name.compareTo(best) < 0 && d < 2)) {
-                bestDistance = d;
+            if (distance(name, text, 1) <= 1) {
                 best = name;
+                ties++;
             }
         }
-        if (best == null && places) {
-            // "谷阳家园小区" or "谷阳家园二期": a known name followed by a common tail
+        if (ties == 1) {
+            return best;
+        }
+        if (ties > 1) {
+            return null;
+        }
+        if (places) {
             for (String name : gazetteer.placesByName.keySet()) {
                 if (text.startsWith(name) && (best == null || name.length() > best.length())) {
                     best = name;
