@@ -19,5 +19,10 @@ window.gridmapApi = (function () {
         + '&tolerance=' + tolerance.toFixed(7), signal),
     search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),
     point: (lon, lat) => json('api/point/4326/' + lon.toFixed(7) + ',' + lat.toFixed(7)),
+    levelStats: (level) => json('api/stats?level=' + level),
+    geocode: (q) => json('api/geocode?q=' + encodeURIComponent(q)),
+    people: (name) => json('api/people?limit=8&name=' + encodeURIComponent(name)),
+    organizations: (name) => json('api/organizations?limit=8&name=' + encodeURIComponent(name)),
+    elements: (kind, bbox, signal) => json('api/' + kind + '?limit=500&bbox=' + bbox.map((v) => v.toFixed(5)).join(','), signal),
   };
 })();

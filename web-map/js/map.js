@@ -36,12 +36,12 @@
 
   // ---------------------------------------------------------------- region layers
   const regionLayers = {};
+  const baseStyle = (lv) => ({ color: lv.color, weight: lv.weight, fill: lv.id === 'district', fillColor: lv.color, fillOpacity: 0.04 });
   LEVELS.forEach((lv) => {
     regionLayers[lv.id] = L.geoJSON(null, {
       pane: lv.id,
       interactive: false,
-      style: () => ({ color: lv.color, weight: lv.weight, fill: lv.id === 'district', fillColor: lv.color,
-        fillOpacity: 0.04 }),
+      style: () => baseStyle(lv),
       onEachFeature: lv.id === 'district' ? (f, layer) => layer.bindTooltip(f.properties.name,
         { permanent: true, direction: 'center', className: 'district-label' }) : undefined,
     });
@@ -85,8 +85,18 @@
     }
   }
 
-  function refresh() {
-    return Promise.all(LEVELS.map(loadLevel));
+  // extra styling per level (the choropleth): fn(code) → style overrides, or null for the plain style
+  function restyle(levelId, fn) {
+    const lv = LEVELS.find((l) => l.id === levelId);
+    const layer = regionLayers[levelId];
+    layer.options.style = (f) => Object.assign(baseStyle(lv), fn ? (fn(f.properties.code) || {}) : {});
+    layer.setStyle(layer.options.style);
+  }
+
+  const onLevelsLoaded = [];
+  async function refresh() {
+    await Promise.all(LEVELS.map(loadLevel));
+    onLevelsLoaded.forEach((f) => f());
   }
 
   let refreshTimer = null;
@@ -133,6 +143,8 @@
     const usable = LEVELS.filter((lv) => state.visibleLevels.has(lv.id) && zoom >= lv.minZoom);
     return usable.length ? usable[usable.length - 1].id : 'city';
   }
+  Object.assign(window.gridmap, { regionLayers, restyle, onLevelsLoaded, finestVisibleLevel, setStatus, layerControl,
+    searchProviders: [] });
 
   function esc(s) {
     return String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
@@ -181,12 +193,16 @@
     if (!q) { results.innerHTML = ''; return; }
     searchTimer = setTimeout(async () => {
       try {
-        const found = await api.search(q);
-        results.innerHTML = found.length ? '' : '<li>无结果 No match</li>';
-        found.forEach((r) => {
+        const [found, ...more] = await Promise.all([api.search(q).catch(() => []),
+          ...window.gridmap.searchProviders.map((p) => p(q))]);
+        const items = found.map((r) => ({ html: `${esc(r.name)} <span class="code">${esc(r.code)} · ${esc(r.level)}</span>`,
+          go: () => showRegion(r.code) })).concat(...more);
+        if (input.value.trim() !== q) return;
+        results.innerHTML = items.length ? '' : '<li>无结果 No match</li>';
+        items.forEach((it) => {
           const li = document.createElement('li');
-          li.innerHTML = `${esc(r.name)} <span class="code">${esc(r.code)} · ${esc(r.level)}</span>`;
-          li.addEventListener('click', () => showRegion(r.code));
+          li.innerHTML = it.html;
+          li.addEventListener('click', () => { results.innerHTML = ''; it.go(); });
           results.appendChild(li);
         });
       } catch (err) {

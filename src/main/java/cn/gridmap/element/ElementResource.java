@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 @Tag(name = "elements", description = "People, houses, components, organisations and events, each in its grid")
 public class ElementResource {
     private static final String REGION = "a region code of any level (district, street, community, grid, micro-grid)";
+    private static final String BBOX = "minLon,minLat,maxLon,maxLat (WGS84)";
     private final ElementService service;
 
     public ElementResource(ElementService service) {
@@ -51,9 +52,10 @@ public class ElementResource {
     @Operation(summary = "城市部件: components with their 16-digit GB/T 30428.2 code")
     public ElementItems.Page<ElementItems.Component> components(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
+            @Parameter(description = BBOX) @QueryParam("bbox") String bbox,
             @Parameter(description = "4-digit class (大类 + 小类), e.g. 0101") @QueryParam("class") String classCode,
             @Parameter(description = "完好|破损|丢失|占用") @QueryParam("state") String state) {
-        return service.components(service.paging(limit, offset), region, classCode, state);
+        return service.components(service.paging(limit, offset), region, bbox, classCode, state);
     }
 
     @GET
@@ -61,10 +63,11 @@ public class ElementResource {
     @Operation(summary = "组织: enterprises and social organisations with their credit code")
     public ElementItems.Page<ElementItems.Organization> organizations(@QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @Parameter(description = REGION) @QueryParam("region") String region,
+            @Parameter(description = BBOX) @QueryParam("bbox") String bbox,
             @Parameter(description = "part of the name") @QueryParam("name") String name,
             @Parameter(description = "enterprise|social") @QueryParam("kind") String kind,
             @Parameter(description = "unified social credit code") @QueryParam("creditCode") String creditCode) {
-        return service.organizations(service.paging(limit, offset), region, name, kind, creditCode);
+        return service.organizations(service.paging(limit, offset), region, bbox, name, kind, creditCode);
     }
 
     @GET
@@ -72,9 +75,10 @@ public class ElementResource {
     @Operation(summary = "事件: event records (class per GB/T 30428.2, time, place)")
     public ElementItems.Page<ElementItems.Event> events(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
+            @Parameter(description = BBOX) @QueryParam("bbox") String bbox,
             @Parameter(description = "4-digit event class, e.g. 0102") @QueryParam("class") String classCode,
             @Parameter(description = "from this date/time (inclusive)") @QueryParam("from") String from,
             @Parameter(description = "before this date/time") @QueryParam("to") String to) {
-        return service.events(service.paging(limit, offset), region, classCode, from, to);
+        return service.events(service.paging(limit, offset), region, bbox, classCode, from, to);
     }
 }

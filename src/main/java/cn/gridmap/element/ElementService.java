@@ -15,6 +15,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import cn.gridmap.GridmapConfig;
+import cn.gridmap.geo.BBox;
 import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionService;
 import cn.gridmap.security.Masking;
@@ -134,6 +135,14 @@ public class ElementService {
         });
     }
 
+    /** Adds a bbox filter on {@code t.geom} (GiST-indexed for components, organisations and events). */
+    static void bbox(Filter f, String t, String bbox) {
+        BBox b = BBox.parse(bbox);
+        if (b != null) {
+            f.add(t + ".geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.minLon(), b.minLat(), b.maxLon(), b.maxLat());
+        }
+    }
+
     public ElementItems.Page<ElementItems.House> houses(Paging p, String region, String address, String use) {
         Filter f = new Filter();
         region(f, "h", region);
@@ -155,9 +164,10 @@ public class ElementService {
         });
     }
 
-    public ElementItems.Page<ElementItems.Component> components(Paging p, String region, String classCode, String state) {
+    public ElementItems.Page<ElementItems.Component> components(Paging p, String region, String bbox, String classCode, String state) {
         Filter f = new Filter();
         region(f, "c", region);
+        bbox(f, "c", bbox);
         if (present(classCode)) {
             f.add("c.class_code = ?", classCode.trim());
         }
@@ -177,10 +187,11 @@ public class ElementService {
         });
     }
 
-    public ElementItems.Page<ElementItems.Organization> organizations(Paging p, String region, String name, String kind,
+    public ElementItems.Page<ElementItems.Organization> organizations(Paging p, String region, String bbox, String name, String kind,
             String creditCode) {
         Filter f = new Filter();
         region(f, "o", region);
+        bbox(f, "o", bbox);
         if (present(name)) {
             f.add("o.name LIKE ?", "%" + like(name) + "%");
         }
@@ -203,9 +214,10 @@ public class ElementService {
         });
     }
 
-    public ElementItems.Page<ElementItems.Event> events(Paging p, String region, String classCode, String from, String to) {
+    public ElementItems.Page<ElementItems.Event> events(Paging p, String region, String bbox, String classCode, String from, String to) {
         Filter f = new Filter();
         region(f, "e", region);
+        bbox(f, "e", bbox);
         if (present(classCode)) {
             f.add("e.class_code = ?", classCode.trim());
         }

@@ -250,18 +250,24 @@ public class ImportService {
                 });
                 w.finish();
             }
+            long[] t = new long[4];
+            t[0] = System.nanoTime();
             progress.phase("checking duplicates and references");
             failed[0] += sqlChecks(c, kind, errors);
+            t[1] = System.nanoTime();
             progress.phase("storing");
             long stored = upsert(c, kind, id);
+            t[2] = System.nanoTime();
             progress.phase("statistics");
             refreshStats(c, kind);
+            t[3] = System.nanoTime();
             ImportJobs.finish(c, id, "committed", run.rowsRead, stored, failed[0], null);
             errors.close();
             sortByLine(report);
             c.commit();
-            LOG.infof("import %d (%s): %,d rows read, %,d stored, %,d rejected in %.1f s", id, kind.wire, run.rowsRead, stored, failed[0],
-                    progress.seconds());
+            LOG.infof("import %d (%s): %,d rows read, %,d stored, %,d rejected in %.1f s (SQL checks %.1f s, upsert %.1f s, statistics %.1f s)",
+                    id, kind.wire, run.rowsRead, stored, failed[0], progress.seconds(), (t[1] - t[0]) / 1e9, (t[2] - t[1]) / 1e9,
+                    (t[3] - t[2]) / 1e9);
         } catch (ApiException e) {
             fail(id, e.getMessage(), run);
         } catch (Exception e) {

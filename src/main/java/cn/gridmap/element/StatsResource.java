@@ -11,7 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Element statistics per region (what the choropleth draws). */
+/** Element statistics of one region and of its children. */
 @Path("/api/regions/{code}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "regions")

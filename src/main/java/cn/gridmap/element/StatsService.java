@@ -93,6 +93,45 @@ public class StatsService {
         return out;
     }
 
+    /**
+     * Statistics of every region of {@code level} (optionally only under {@code parent}), in one grouped query: what
+     * a choropleth of all grids of the city needs. Names are not included (the map has them from the geometry).
+     */
+    public List<RegionStats> level(String levelName, String parent) {
+        Level level = Level.fromWire(levelName);
+        if (level == null) {
+            throw cn.gridmap.web.ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '"
+                    + levelName + "'");
+        }
+        ElementService.Filter f = new ElementService.Filter();
+        if (parent != null && !parent.isBlank()) {
+            Level pl = regions.levelOf(parent.trim());
+            if (pl.ordinal() >= level.ordinal()) {
+                throw cn.gridmap.web.ApiException.badRequest("parent " + parent + " is a " + pl.wireName() + ", not above " + level.wireName());
+            }
+            f = filter(pl, parent.trim());
+        }
+        String key = switch (level) {
+            case CITY -> "(SELECT code FROM region WHERE level = 'city' AND generation_high IS NULL)";
+            case DISTRICT -> "s.district_code";
+            default -> "left(s.microgrid_code, " + level.codeLength() + ")";
+        };
+        List<RegionStats> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + SUMS + " FROM microgrid_stats s" + f.where()
+                     + " GROUP BY 1 ORDER BY 1")) {
+            bind(ps, f);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs, rs.getString(1), null, level.wireName(), null, 1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     private static ElementService.Filter filter(Level level, String code) {
         ElementService.Filter f = new ElementService.Filter();
         switch (level) {

@@ -116,4 +116,57 @@ class MapBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#search-results li")).size() > 0);
         assertTrue(driver.findElement(By.cssSelector("#search-results li")).getText().contains("321102001001"));
     }
+
+    @Test
+    void householdsChoroplethColoursEveryGridAgainstThe300Guideline() throws Exception {
+        driver.get(root);
+        waitFor("window.mapReady === true");
+        js("window.gridmap.map.setView([32.2010, 119.4460], 14)");
+        waitFor("window.gridmap.state.loaded.grid > 0 && window.gridmap.map.getZoom() === 14");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("choropleth-metric"))).selectByValue("households");
+        waitFor("window.gridmap.choropleth.level === 'grid' && window.gridmap.choropleth.styled > 0");
+        long grids = ((Number) js("return window.gridmap.state.loaded.grid")).longValue();
+        long styled = ((Number) js("return window.gridmap.choropleth.styled")).longValue();
+        assertEquals(grids, styled, "every grid drawn is coloured");
+        String legend = driver.findElement(By.id("choropleth-legend")).getText();
+        assertTrue(legend.contains("300") && legend.contains("guideline"), legend);
+        Thread.sleep(300);
+        screenshot("choropleth.png");
+    }
+
+    @Test
+    void searchFindsAnAddressAndPeopleWithMaskedIdNumbers() {
+        String address = given().get("/api/houses?limit=1&use=residential").then().extract().path("items[0].address");
+        String name = given().get("/api/people?limit=1").then().extract().path("items[0].name");
+        driver.get(root);
+        waitFor("window.mapReady === true");
+        WebElement input = driver.findElement(By.id("search-input"));
+        input.sendKeys(address);
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#search-results li")).stream()
+                .anyMatch(li -> li.getText().startsWith("📍")));
+        driver.findElements(By.cssSelector("#search-results li")).stream().filter(li -> li.getText().startsWith("📍")).findFirst()
+                .orElseThrow().click();
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector(".leaflet-popup-content")).stream()
+                .anyMatch(p -> p.getText().contains(address.replaceAll("\\d+单元\\d+室$", ""))));
+        input.clear();
+        input.sendKeys(name);
+        new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#search-results li")).stream()
+                .anyMatch(li -> li.getText().startsWith("👤")));
+        String people = driver.findElement(By.id("search-results")).getText();
+        assertTrue(people.contains("**********"), "ID numbers are shown masked: " + people);
+        assertEquals(people, cn.gridmap.security.Masking.text(people), "no ID number or phone in clear");
+    }
+
+    @Test
+    void eventsComponentsAndOrganisationsAppearAsMarkersAtHighZoom() {
+        Map<String, Object> event = given().get("/api/events?limit=1").then().extract().path("items[0]");
+        double lon = ((Number) event.get("lon")).doubleValue();
+        double lat = ((Number) event.get("lat")).doubleValue();
+        driver.get(root);
+        waitFor("window.mapReady === true");
+        js("window.gridmap.map.setView([arguments[0], arguments[1]], 17)", lat, lon);
+        waitFor("window.gridmap.markers.events.getLayers().length > 0");
+        js("window.gridmap.map.setView([arguments[0], arguments[1]], 12)", lat, lon);
+        waitFor("window.gridmap.markers.events.getLayers().length === 0");
+    }
 }

@@ -1,0 +1,174 @@
+// 人地物事组织 on the map: the statistics choropleth of the finest visible level, element markers at high zoom,
+// and element search (addresses, organisations, people — personal data arrives masked from the API).
+(function () {
+  const api = window.gridmapApi;
+  const gm = window.gridmap;
+  const map = gm.map;
+
+  // ---------------------------------------------------------------- choropleth
+  const METRICS = [
+    { id: '', label: '无 None' },
+    { id: 'households', label: '户数 Households' },
+    { id: 'people', label: '人口 People' },
+    { id: 'migrant', label: '流动人口 Migrants' },
+    { id: 'events', label: '事件 Events' },
+    { id: 'components', label: '部件 Components' },
+    { id: 'organizations', label: '组织 Organizations' },
+  ];
+  // the 网格 guideline: about 300 households a grid and 30-50 a micro-grid
+  const GUIDELINE = { grid: 300, microgrid: 40 };
+  const GUIDE_COLORS = ['#deebf7', '#9ecae1', '#41ab5d', '#fd8d3c', '#d7301f'];
+  const SEQ_COLORS = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
+  const cache = {};
+  const chor = { metric: '', level: null, styled: 0, breaks: [], colors: [] };
+  gm.choropleth = chor;
+
+  function valueOf(s, metric) {
+    if (!s) return null;
+    return metric === 'migrant' ? s.peopleByResidence.migrant : s[metric];
+  }
+
+  function classify(level, metric, values) {
+    const g = GUIDELINE[level];
+    if (metric === 'households' && g) {
+      chor.colors = GUIDE_COLORS;
+      return [0.5 * g, 0.83 * g, 1.17 * g, 1.5 * g].map(Math.round);
+    }
+    chor.colors = SEQ_COLORS;
+    const v = values.filter((x) => x != null).sort((a, b) => a - b);
+    if (!v.length) return [0, 0, 0, 0];
+    return [0.2, 0.4, 0.6, 0.8].map((q) => v[Math.min(v.length - 1, Math.floor(q * v.length))]);
+  }
+
+  function colorFor(v) {
+    let i = 0;
+    while (i < chor.breaks.length && v >= chor.breaks[i]) i++;
+    return chor.colors[i];
+  }
+
+  async function statsOf(level) {
+    if (!cache[level]) {
+      const list = await api.levelStats(level);
+      cache[level] = new Map(list.map((s) => [s.code, s]));
+    }
+    return cache[level];
+  }
+
+  async function applyChoropleth() {
+    const level = gm.finestVisibleLevel();
+    LEVELS_WITH_STYLE.forEach((id) => gm.restyle(id, null));
+    chor.styled = 0;
+    chor.level = level;
+    if (!chor.metric || level === 'city') { renderLegend(); return; }
+    const stats = await statsOf(level);
+    const layer = gm.regionLayers[level];
+    const values = [];
+    layer.eachLayer((l) => values.push(valueOf(stats.get(l.feature.properties.code), chor.metric)));
+    chor.breaks = classify(level, chor.metric, values);
+    gm.restyle(level, (code) => {
+      const v = valueOf(stats.get(code), chor.metric);
+      if (v == null) return null;
+      chor.styled++;
+      return { fill: true, fillColor: colorFor(v), fillOpacity: 0.65 };
+    });
+    renderLegend();
+  }
+  const LEVELS_WITH_STYLE = gm.levels.map((l) => l.id);
+
+  const control = L.control({ position: 'topleft' });
+  control.onAdd = () => {
+    const div = L.DomUtil.create('div', 'panel choropleth');
+    div.innerHTML = '<label>统计 <select id="choropleth-metric">' + METRICS.map((m) => `<option value="${m.id}">${m.label}</option>`).join('')
+      + '</select></label><div id="choropleth-legend"></div>';
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  control.addTo(map);
+  document.getElementById('choropleth-metric').addEventListener('change', (e) => {
+    chor.metric = e.target.value;
+    applyChoropleth().catch((err) => gm.setStatus(err.message));
+  });
+  gm.onLevelsLoaded.push(() => applyChoropleth().catch((err) => gm.setStatus(err.message)));
+
+  function renderLegend() {
+    const el = document.getElementById('choropleth-legend');
+    if (!chor.metric || !chor.level || chor.level === 'city') { el.innerHTML = ''; return; }
+    const b = chor.breaks;
+    const labels = [`< ${b[0]}`, `${b[0]}–${b[1]}`, `${b[1]}–${b[2]}`, `${b[2]}–${b[3]}`, `≥ ${b[3]}`];
+    const g = chor.metric === 'households' ? GUIDELINE[chor.level] : null;
+    el.innerHTML = `<div class="levels">${chor.level} · ${chor.styled} regions</div>` + labels.map((t, i) =>
+      `<div><i style="background:${chor.colors[i]}"></i>${t}${g && i === 2 ? ' ≈ ' + g + ' 户 guideline' : ''}</div>`).join('');
+  }
+
+  // ---------------------------------------------------------------- element markers at high zoom
+  const MARKER_ZOOM = 16;
+  const KINDS = [
+    { id: 'events', label: '事件 Events', color: '#d7301f', popup: (e) => `<b>${esc(e.className)}</b> <span class="code">${esc(e.classCode)}</span><br>`
+      + `${esc(e.occurredAt.substring(0, 16).replace('T', ' '))}<br>${esc(e.description)}` },
+    { id: 'components', label: '部件 Components', color: '#2171b5', popup: (c) => `<b>${esc(c.className)}</b> (${esc(c.majorClass)})<br>`
+      + `<span class="code">${esc(c.code)}</span><br>${esc(c.state)} · ${esc(c.department || '')}` },
+    { id: 'organizations', label: '组织 Organizations', color: '#238b45', popup: (o) => `<b>${esc(o.name)}</b><br>`
+      + `<span class="code">${esc(o.creditCode)}</span><br>${esc(o.address || '')}<br>☎ ${esc(o.phone || '—')}` },
+  ];
+  const markerLayers = {};
+  gm.markers = markerLayers;
+  const markerRequests = {};
+  KINDS.forEach((k) => {
+    markerLayers[k.id] = L.layerGroup().addTo(map);
+    gm.layerControl.addOverlay(markerLayers[k.id], k.label + ` <span style="color:#888">z≥${MARKER_ZOOM}</span>`);
+  });
+
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+  }
+
+  function gridLine(x) {
+    return `<br><span class="code">网格 ${esc(x.gridCode)}</span>`;
+  }
+
+  async function loadMarkers() {
+    const zoom = map.getZoom();
+    for (const k of KINDS) {
+      const layer = markerLayers[k.id];
+      if (zoom < MARKER_ZOOM || !map.hasLayer(layer)) { layer.clearLayers(); continue; }
+      if (markerRequests[k.id]) markerRequests[k.id].abort();
+      const ctrl = new AbortController();
+      markerRequests[k.id] = ctrl;
+      const b = map.getBounds();
+      try {
+        const page = await api.elements(k.id, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], ctrl.signal);
+        layer.clearLayers();
+        page.items.forEach((x) => L.circleMarker([x.lat, x.lon], { radius: 5, color: '#fff', weight: 1, fillColor: k.color, fillOpacity: 0.9 })
+          .bindPopup(k.popup(x) + gridLine(x)).addTo(layer));
+      } catch (e) {
+        if (e.name !== 'AbortError') gm.setStatus(k.label + ': ' + e.message);
+      }
+    }
+  }
+  map.on('moveend overlayadd', () => loadMarkers());
+
+  // ---------------------------------------------------------------- element search (addresses, organisations, people)
+  const found = L.layerGroup().addTo(map);
+  function showPoint(lat, lon, html) {
+    found.clearLayers();
+    L.marker([lat, lon]).bindPopup(html).addTo(found).openPopup();
+    map.setView([lat, lon], Math.max(map.getZoom(), 17));
+  }
+  gm.searchProviders.push(async (q) => {
+    const out = [];
+    const [geo, orgs, people] = await Promise.all([
+      api.geocode(q).catch(() => null), api.organizations(q).catch(() => null), api.people(q).catch(() => null)]);
+    if (geo && geo.match) {
+      const m = geo.match;
+      out.push({ html: `📍 ${esc(m.address)} <span class="code">${esc(m.level)} · ${m.score}</span>`,
+        go: () => showPoint(m.lat, m.lon, `<b>${esc(m.address)}</b><br>${esc(m.level)}, score ${m.score}`
+          + `<br><span class="code">网格 ${esc(geo.regions[4].code)}</span>`) });
+    }
+    (orgs ? orgs.items : []).forEach((o) => out.push({ html: `🏢 ${esc(o.name)} <span class="code">${esc(o.creditCode)}</span>`,
+      go: () => showPoint(o.lat, o.lon, KINDS[2].popup(o) + gridLine(o)) }));
+    (people ? people.items : []).forEach((p) => out.push({ html: `👤 ${esc(p.name)} <span class="code">${esc(p.idNumber)}</span>`,
+      go: () => showPoint(p.lat, p.lon, `<b>${esc(p.name)}</b> ${esc(p.gender)} ${p.birthYear}<br>身份证 <span class="code">${esc(p.idNumber)}</span>`
+        + `<br>☎ ${esc(p.phone || '—')}<br>${esc(p.address)}${gridLine(p)}`) }));
+    return out;
+  });
+})();
