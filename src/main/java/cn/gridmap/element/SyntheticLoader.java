@@ -74,14 +74,21 @@ final class SyntheticLoader {
         progress.expect((long) (houses * 3.6)); // places + buildings + houses + people + the rest, roughly
         IntStream.range(0, all.length).parallel().forEach(i -> assign(all[i]));
         LOG.infof("synthetic city: %d communities laid out and assigned to grids in %.1f s", all.length, (System.nanoTime() - t0) / 1e9);
+        progress.phase("places");
         counts.put("places", places(copy, all));
+        progress.phase("buildings");
         counts.put("buildings", buildings(copy, all));
+        progress.phase("houses");
         counts.put("houses", houses(copy, all));
+        progress.phase("people");
         counts.put("people", people(copy, all));
         List<String> componentClasses = codes(c, "SELECT code || ' ' || name FROM component_class ORDER BY code");
         List<String> eventClasses = codes(c, "SELECT code || ' ' || name FROM event_class ORDER BY code");
+        progress.phase("components");
         counts.put("components", components(copy, all, componentClasses));
+        progress.phase("organizations");
         counts.put("organizations", organizations(copy, all));
+        progress.phase("events");
         counts.put("events", events(copy, all, eventClasses));
     }
 
