@@ -7,11 +7,9 @@ import java.nio.file.StandardCopyOption;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import cn.gridmap.web.ApiError;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
+import cn.gridmap.web.VertxJson;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,7 +29,6 @@ import jakarta.enterprise.event.Observes;
 public class ImportRoute {
     private static final Logger LOG = Logger.getLogger(ImportRoute.class);
     static final String PATH = "/api/import";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImportService service;
     private final Vertx vertx;
@@ -81,28 +78,13 @@ public class ImportRoute {
                 ImportService.ImportStatus s = ar.result();
                 int status = !wait ? 202 : !"failed".equals(s.status()) ? 200
                         : s.message() != null && s.message().startsWith(ImportService.INTERNAL) ? 500 : 400;
-                send(res, status, s, "/api/import/" + s.id());
+                VertxJson.send(res, status, s, "/api/import/" + s.id());
             } else if (ar.cause() instanceof ApiException e) {
-                send(res, e.status(), ApiError.of(e.status(), e.getMessage()), null);
+                VertxJson.error(res, e.status(), e.getMessage());
             } else {
                 LOG.error("import upload failed", ar.cause());
-                send(res, 500, ApiError.of(500, "internal error; see the service log"), null);
+                VertxJson.error(res, 500, "internal error; see the service log");
             }
         });
-    }
-
-    private static void send(HttpServerResponse res, int status, Object body, String location) {
-        if (res.ended()) {
-            return;
-        }
-        try {
-            res.setStatusCode(status).putHeader("Content-Type", "application/json");
-            if (location != null) {
-                res.putHeader("Location", location);
-            }
-            res.end(JSON.writeValueAsString(body));
-        } catch (Exception e) {
-            res.setStatusCode(500).end();
-        }
     }
 }

@@ -318,13 +318,9 @@ final class ImportRows {
         return g.match();
     }
 
+    /** {district code, micro-grid code} of a point by the engine, or null outside the city. */
     private String[] locate(double lon, double lat) {
-        int m = index.locateMicro(lon, lat);
-        if (m < 0) {
-            return null;
-        }
-        int[] chain = index.chain(m);
-        return new String[] {index.code(chain[Level.DISTRICT.ordinal()]), index.code(chain[Level.MICROGRID.ordinal()])};
+        return index.codesAt(lon, lat, Level.DISTRICT, Level.MICROGRID);
     }
 
     private static String first(ImportReader.Row r, String... names) {

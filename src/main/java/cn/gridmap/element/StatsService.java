@@ -74,23 +74,7 @@ public class StatsService {
         for (RegionRecord r : regions.children(code)) {
             names.put(r.code(), r);
         }
-        List<RegionStats> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + SUMS + " FROM microgrid_stats s" + f.where()
-                     + " GROUP BY 1 ORDER BY 1")) {
-            bind(ps, f);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    RegionRecord r = names.get(rs.getString(1));
-                    if (r != null) {
-                        out.add(row(rs, r.code(), r.name(), r.level(), null, 1));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
-        }
-        return out;
+        return grouped(key, f, code1 -> names.get(code1) == null ? null : new String[] {names.get(code1).name(), names.get(code1).level()});
     }
 
     /**
@@ -116,6 +100,11 @@ public class StatsService {
             case DISTRICT -> "s.district_code";
             default -> "left(s.microgrid_code, " + level.codeLength() + ")";
         };
+        return grouped(key, f, code1 -> new String[] {null, level.wireName()});
+    }
+
+    /** Sums per {@code key}; {@code describe} gives (name, level) of a key, or null to leave it out. */
+    private List<RegionStats> grouped(String key, ElementService.Filter f, java.util.function.Function<String, String[]> describe) {
         List<RegionStats> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + key + ", " + SUMS + " FROM microgrid_stats s" + f.where()
@@ -123,7 +112,10 @@ public class StatsService {
             bind(ps, f);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(row(rs, rs.getString(1), null, level.wireName(), null, 1));
+                    String[] d = describe.apply(rs.getString(1));
+                    if (d != null) {
+                        out.add(row(rs, rs.getString(1), d[0], d[1], null, 1));
+                    }
                 }
             }
         } catch (SQLException e) {

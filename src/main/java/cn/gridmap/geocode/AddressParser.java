@@ -84,11 +84,12 @@ public final class AddressParser {
                 }
             }
             Vocabulary.Term term = null;
+            List<Vocabulary.Term> meanings = List.of();
             int len = 0;
             for (int l = Math.min(vocabulary.maxLength(), s.length() - i); l >= 2 && term == null; l--) {
-                List<Vocabulary.Term> terms = vocabulary.lookup(s.substring(i, i + l));
-                if (!terms.isEmpty()) {
-                    term = choose(terms, rank, s, i + l);
+                meanings = vocabulary.lookup(s.substring(i, i + l));
+                if (!meanings.isEmpty()) {
+                    term = choose(meanings, rank, s, i + l);
                     len = l;
                 }
             }
@@ -105,7 +106,8 @@ public final class AddressParser {
                 assignNumbers(b, numbers);
                 numbers.clear();
             }
-            b.term(term);
+            Vocabulary.Kind kind = term.kind();
+            b.term(term, meanings.stream().filter(m -> m.kind() == kind).map(Vocabulary.Term::key).toList());
             rank = Math.max(rank, term.kind().rank());
             i += len;
         }

@@ -120,9 +120,9 @@ public final class Geocoder {
 
     /** The given district, street and community (when any) contain the place. */
     private static boolean consistent(Gazetteer.Place p, ParsedAddress a) {
-        return (a.districtKey() == null || a.districtKey().equals(p.districtCode))
-                && (a.streetKey() == null || a.streetKey().equals(p.streetCode))
-                && (a.communityKey() == null || a.communityKey().equals(p.communityCode));
+        return (a.districtKeys() == null || a.districtKeys().contains(p.districtCode))
+                && (a.streetKeys() == null || a.streetKeys().contains(p.streetCode))
+                && (a.communityKeys() == null || a.communityKeys().contains(p.communityCode));
     }
 
     /**

@@ -1,18 +1,21 @@
 package cn.gridmap.geocode;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An address split into its levels. Administrative levels and the road/place are canonical names from the
- * vocabulary (with the region code or place id in {@code *Key}); {@code unknownRoad}/{@code unknownPlace} hold a
+ * vocabulary (with every region code that name can mean in {@code *Keys}: names repeat across the city);
+ * {@code unknownRoad}/{@code unknownPlace} hold a
  * name the vocabulary does not know (the geocoder tries it fuzzily). Numbers are plain digits.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ParsedAddress(String input, String normalized, String province, String city, String district, String street,
         String community, String road, String place, String door, String building, String unit, String room, String unknownRoad,
-        String unknownPlace, @JsonIgnore String districtKey, @JsonIgnore String streetKey, @JsonIgnore String communityKey,
-        @JsonIgnore String roadKey, @JsonIgnore String placeKey) {
+        String unknownPlace, @JsonIgnore List<String> districtKeys, @JsonIgnore List<String> streetKeys,
+        @JsonIgnore List<String> communityKeys) {
 
     static final class Builder {
         private final String input;
@@ -30,43 +33,40 @@ public record ParsedAddress(String input, String normalized, String province, St
         private String room;
         private String unknownRoad;
         private String unknownPlace;
-        private String districtKey;
-        private String streetKey;
-        private String communityKey;
-        private String roadKey;
-        private String placeKey;
+        private List<String> districtKeys;
+        private List<String> streetKeys;
+        private List<String> communityKeys;
 
         Builder(String input, String normalized) {
             this.input = input;
             this.normalized = normalized;
         }
 
-        void term(Vocabulary.Term t) {
+        /** Records {@code t}; {@code keys} are the codes of every region of its kind spelt the same way. */
+        void term(Vocabulary.Term t, List<String> keys) {
             switch (t.kind()) {
                 case PROVINCE -> province = t.name();
                 case CITY -> city = t.name();
                 case DISTRICT -> {
                     district = t.name();
-                    districtKey = t.key();
+                    districtKeys = keys;
                 }
                 case STREET -> {
                     street = t.name();
-                    streetKey = t.key();
+                    streetKeys = keys;
                 }
                 case COMMUNITY -> {
                     community = t.name();
-                    communityKey = t.key();
+                    communityKeys = keys;
                 }
                 case ROAD -> {
                     if (road == null) {
                         road = t.name();
-                        roadKey = t.key();
                     }
                 }
                 case PLACE -> {
                     if (place == null) {
                         place = t.name();
-                        placeKey = t.key();
                     }
                 }
             }
@@ -119,7 +119,7 @@ public record ParsedAddress(String input, String normalized, String province, St
 
         ParsedAddress build() {
             return new ParsedAddress(input, normalized, province, city, district, street, community, road, place, door, building, unit,
-                    room, unknownRoad, unknownPlace, districtKey, streetKey, communityKey, roadKey, placeKey);
+                    room, unknownRoad, unknownPlace, districtKeys, streetKeys, communityKeys);
         }
     }
 }

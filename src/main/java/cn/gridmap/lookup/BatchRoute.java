@@ -14,6 +14,7 @@ import cn.gridmap.geo.InvalidGeoInputException;
 import cn.gridmap.web.ApiError;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
+import cn.gridmap.web.VertxJson;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -99,15 +100,7 @@ public class BatchRoute {
     }
 
     private static void error(HttpServerResponse res, int status, String message) {
-        if (res.ended()) {
-            return;
-        }
-        try {
-            res.setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(JSON.writeValueAsString(ApiError.of(status, message)));
-        } catch (IOException e) {
-            res.setStatusCode(status).end();
-        }
+        VertxJson.error(res, status, message);
     }
 
 

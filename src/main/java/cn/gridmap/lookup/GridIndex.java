@@ -190,6 +190,19 @@ public final class GridIndex {
         return m[0];
     }
 
+    /** The codes of {@code levels} of the regions covering a WGS84 point (shared-edge rule), or null outside the city. */
+    public String[] codesAt(double lon, double lat, Level... levels) {
+        int micro = locateMicro(lon, lat);
+        if (micro < 0) {
+            return null;
+        }
+        String[] out = new String[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            out[i] = codes[ancestors[micro * LEVELS + levels[i].ordinal()]];
+        }
+        return out;
+    }
+
     /** Region indices of the chain of a micro-grid, city first; empty for {@link #OUTSIDE}. */
     public int[] chain(int micro) {
         if (micro < 0) {
