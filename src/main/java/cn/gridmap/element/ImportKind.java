@@ -10,7 +10,7 @@ enum ImportKind {
     HOUSES("houses", "house", "external_id, address, use, households, area_sqm, raw_location, raw_crs, geom, district_code, "
             + "microgrid_code, geocode_method, geocode_score"),
     PEOPLE("people", "person", "external_id, name, gender, birth_date, id_number_enc, id_number_bidx, phone_enc, phone_bidx, "
-            + "residence, tags, geocode_method, geocode_score"),
+            + "residence, tags, raw_location, geocode_method, geocode_score"),
     COMPONENTS("components", "component", "external_id, code, class_code, name, state, department, raw_location, raw_crs, geom, "
             + "district_code, microgrid_code, geocode_method, geocode_score"),
     ORGANIZATIONS("organizations", "organization", "external_id, credit_code, name, kind, category, employees, address, phone_enc, "

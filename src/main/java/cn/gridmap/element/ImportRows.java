@@ -144,7 +144,7 @@ final class ImportRows {
         String birth = id.substring(6, 10) + "-" + id.substring(10, 12) + "-" + id.substring(12, 14);
         out.field(r.line()).field(externalId).field(name).field(gender).field(birth).field(protector.encrypt(id))
                 .field(protector.blindIndex(id)).field(phone == null ? null : protector.encrypt(phone))
-                .field(phone == null ? null : protector.blindIndex(phone)).field(residence).field(tags)
+                .field(phone == null ? null : protector.blindIndex(phone)).field(residence).field(tags).field(house != null ? house : address)
                 .field(house != null ? SyntheticLoader.METHOD_BUILDING : Geocoder.EXACT).field(1.0).field(house).field(houseAddress).end();
     }
 

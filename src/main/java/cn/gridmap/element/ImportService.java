@@ -126,7 +126,7 @@ public class ImportService {
         }
         long id;
         try (Connection c = dataSource.getConnection()) {
-            id = ImportJobs.start(c, kind.wire, fileName == null ? file.getFileName().toString() : fileName);
+            id = ImportJobs.start(c, kind.wire, fileName == null || fileName.isBlank() ? "upload" : fileName);
         }
         Running run = new Running(new Progress("import " + id + " (" + kind.wire + ")"));
         running.put(id, run);

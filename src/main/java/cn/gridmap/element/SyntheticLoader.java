@@ -160,7 +160,7 @@ final class SyntheticLoader {
     private long people(CopyManager copy, Structure[] all) throws SQLException {
         Map<Long, Integer> serials = new HashMap<>(1 << 20);
         try (CopyWriter w = new CopyWriter(copy, "COPY person (id, external_id, name, gender, birth_date, id_number_enc, "
-                + "id_number_bidx, phone_enc, phone_bidx, residence, tags, house_id, district_code, microgrid_code, "
+                + "id_number_bidx, phone_enc, phone_bidx, residence, tags, raw_location, house_id, district_code, microgrid_code, "
                 + "geocode_method, geocode_score, derived, import_id) FROM STDIN (FORMAT csv)")) {
             int chunk = 24;
             for (int from = 0; from < all.length; from += chunk) {
@@ -244,7 +244,8 @@ final class SyntheticLoader {
                 .field(protector.encrypt(p.idNumber())).field(protector.blindIndex(p.idNumber()))
                 .field(p.phone() == null ? null : protector.encrypt(p.phone()))
                 .field(p.phone() == null ? null : protector.blindIndex(p.phone()))
-                .field(p.migrant() ? "migrant" : "registered").field(p.tags()).field(p.house().id).field(b.district).field(b.micro)
+                .field(p.migrant() ? "migrant" : "registered").field(p.tags()).field("H" + p.house().id).field(p.house().id)
+                .field(b.district).field(b.micro)
                 .field(METHOD_BUILDING).field(1.0).field(true).field(importId).end();
     }
 

@@ -186,6 +186,7 @@ class ImportBench {
                     p.residence = "registered";
                     p.tags = new String[0];
                     p.houseId = h.id;
+                    p.rawLocation = h.externalId;
                     p.districtCode = h.districtCode;
                     p.microgridCode = h.microgridCode;
                     p.geocodeMethod = "building_centroid";

@@ -28,6 +28,8 @@ public class PersonEntity extends ElementEntity {
     public String residence;
     @JdbcTypeCode(SqlTypes.ARRAY)
     public String[] tags;
+    @Column(name = "raw_location")
+    public String rawLocation;
     @Column(name = "house_id")
     public Long houseId;
 }
