@@ -21,6 +21,8 @@ public interface GridmapConfig {
 
     PersonalData personalData();
 
+    Tiles tiles();
+
     /** How the city is loaded and the derived levels generated. */
     interface City {
         /** Load the city on start when the region table is empty. */
@@ -107,5 +109,24 @@ public interface GridmapConfig {
 
         /** A file holding that key (the launcher writes one per checkout, outside git). */
         Optional<String> keyFile();
+    }
+
+    /** Vector tiles. */
+    interface Tiles {
+        /** Memory for cached tiles (gzip bytes), in MiB. */
+        @WithDefault("256")
+        int cacheMb();
+
+        /** Cache-Control max-age of tiles, in seconds. */
+        @WithDefault("60")
+        int maxAgeSeconds();
+
+        /** From this zoom events, components and organisations are points; below it, counts per region. */
+        @WithDefault("15")
+        int pointZoom();
+
+        /** From this zoom houses are points (there are 1.2 M of them); below it, counts per region. */
+        @WithDefault("17")
+        int housePointZoom();
     }
 }

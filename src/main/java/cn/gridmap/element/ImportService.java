@@ -256,10 +256,13 @@ public class ImportService {
             failed[0] += sqlChecks(c, kind, errors);
             t[1] = System.nanoTime();
             progress.phase("storing");
+            String oldExtent = kind == ImportKind.PEOPLE ? null : extent(c, "SELECT ST_Extent(t.geom) FROM " + kind.table
+                    + " t JOIN stage s ON s.external_id = t.external_id");
             long stored = upsert(c, kind, id);
             t[2] = System.nanoTime();
             progress.phase("statistics");
             refreshStats(c, kind);
+            announce(c, kind, oldExtent);
             t[3] = System.nanoTime();
             ImportJobs.finish(c, id, "committed", run.rowsRead, stored, failed[0], null);
             errors.close();
@@ -371,6 +374,56 @@ public class ImportService {
             s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT microgrid_code AS code FROM stage");
             s.execute("INSERT INTO touched SELECT DISTINCT t.microgrid_code FROM " + kind.table + " t JOIN stage s ON s.external_id = t.external_id");
             ElementSql.rebuildStats(c, "touched");
+        }
+    }
+
+    /**
+     * Tells every replica's tile cache what changed (delivered at commit): the element layer over the old and new
+     * points, and the element counts over the districts whose micro-grids were touched.
+     */
+    private static void announce(Connection c, ImportKind kind, String oldExtent) throws SQLException {
+        List<String> notices = new ArrayList<>();
+        if (kind != ImportKind.PEOPLE) {
+            String fresh = extent(c, "SELECT ST_Extent(geom) FROM stage");
+            String both = union(oldExtent, fresh);
+            if (both != null) {
+                notices.add(kind.wire + ":" + both);
+            }
+            String districts = extent(c, "SELECT ST_Extent(r.geom) FROM region r WHERE r.level = 'district' AND r.generation_high IS NULL "
+                    + "AND r.code IN (SELECT DISTINCT m.district_code FROM microgrid_stats m JOIN touched t ON t.code = m.microgrid_code)");
+            if (districts != null) {
+                notices.add("counts:" + districts);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('gridmap_tiles_changed', ?)")) {
+            for (String n : notices) {
+                ps.setString(1, n);
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    /** The union of two "minLon,minLat,maxLon,maxLat" boxes (either may be null). */
+    static String union(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        String[] p = a.split(",");
+        String[] q = b.split(",");
+        double[] u = new double[4];
+        for (int i = 0; i < 4; i++) {
+            double x = Double.parseDouble(p[i]);
+            double y = Double.parseDouble(q[i]);
+            u[i] = i < 2 ? Math.min(x, y) : Math.max(x, y);
+        }
+        return u[0] + "," + u[1] + "," + u[2] + "," + u[3];
+    }
+
+    /** An extent query's box as "minLon,minLat,maxLon,maxLat", or null when empty. */
+    private static String extent(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ST_XMin(b) || ',' || ST_YMin(b) || ',' || ST_XMax(b) "
+                + "|| ',' || ST_YMax(b) FROM (" + sql + ") x(b)")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

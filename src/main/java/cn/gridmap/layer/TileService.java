@@ -1,0 +1,246 @@
+package cn.gridmap.layer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPOutputStream;
+
+import javax.sql.DataSource;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.geo.TileMath;
+import cn.gridmap.notify.PgListener;
+import cn.gridmap.region.Level;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Renders vector tiles with PostGIS ({@code ST_AsMVT}) and keeps them, gzipped, in a bounded in-memory cache. When
+ * regions or elements change (a notice on {@code gridmap_tiles_changed} carries the changed extent), only the cached
+ * tiles that intersect that extent are dropped. A tile rendered while an invalidation happened is served but not
+ * cached, so the cache never keeps a tile older than the last change it heard of.
+ */
+@ApplicationScoped
+public class TileService {
+    private static final Logger LOG = Logger.getLogger(TileService.class);
+    static final String CHANNEL = "gridmap_tiles_changed";
+    /** Web Mercator world width in metres. */
+    private static final double WORLD = 40075016.685578488;
+
+    private final DataSource dataSource;
+    private final TileCatalog catalog;
+    private final PgListener listener;
+    private final Cache<String, Tile> cache;
+    private final AtomicLong epoch = new AtomicLong();
+
+    /** A rendered tile: gzip bytes, the raw size, its ETag, and whether it came from the cache. */
+    public record Tile(byte[] gzip, int rawLength, String etag, boolean cached) {
+        boolean empty() {
+            return rawLength == 0;
+        }
+
+        Tile hit() {
+            return new Tile(gzip, rawLength, etag, true);
+        }
+    }
+
+    public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config) {
+        this.dataSource = dataSource;
+        this.catalog = catalog;
+        this.listener = listener;
+        this.cache = Caffeine.newBuilder().maximumWeight((long) config.tiles().cacheMb() << 20)
+                .weigher((String k, Tile t) -> t.gzip().length + 64 + k.length()).build();
+    }
+
+    void onStart(@Observes StartupEvent e) {
+        listener.subscribe(CHANNEL, new PgListener.Subscriber() {
+            @Override
+            public void notified(String payload) {
+                invalidate(payload);
+            }
+
+            @Override
+            public void missed() {
+                invalidateAll();
+            }
+        });
+    }
+
+    /** The tile, from the cache or rendered now. */
+    public Tile tile(TileLayer layer, int z, long x, long y) {
+        String key = layer.id() + "/" + z + "/" + x + "/" + y;
+        Tile t = cache.getIfPresent(key);
+        if (t != null) {
+            return t.hit();
+        }
+        long seen = epoch.get();
+        byte[] raw = render(layer, z, x, y);
+        Tile fresh = new Tile(gzip(raw), raw.length, etag(layer, raw), false);
+        if (epoch.get() == seen) {
+            cache.put(key, fresh);
+        }
+        return fresh;
+    }
+
+    /** Renders without the cache (what the benchmark compares with raw SQL). */
+    byte[] render(TileLayer layer, int z, long x, long y) {
+        String sql;
+        Object[] params;
+        double tolerance = WORLD / (1L << z) / 4096;
+        switch (layer.kind()) {
+            case REGION -> {
+                sql = TileSql.REGION;
+                params = new Object[] {layer.id(), tolerance, layer.id()};
+            }
+            case BASEMAP -> {
+                sql = TileSql.BASEMAP;
+                params = new Object[] {layer.id(), tolerance, layer.id().equals("water") ? new String[] {"water", "river", "canal"}
+                        : new String[] {"land"}};
+            }
+            default -> {
+                if (z >= layer.pointZoom()) {
+                    sql = TileSql.points(layer.id());
+                    params = new Object[] {layer.id()};
+                } else {
+                    Level level = countLevel(z);
+                    sql = TileSql.counts(layer.id(), level);
+                    params = new Object[] {layer.id(), level.wireName()};
+                }
+            }
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (int k = 0; k < 2; k++) {
+                ps.setInt(i++, z);
+                ps.setInt(i++, (int) x);
+                ps.setInt(i++, (int) y);
+            }
+            for (Object p : params) {
+                if (p instanceof String[] a) {
+                    ps.setArray(i++, c.createArrayOf("text", a));
+                } else {
+                    ps.setObject(i++, p);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                byte[] b = rs.getBytes(1);
+                return b == null ? new byte[0] : b;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("tile " + layer.id() + "/" + z + "/" + x + "/" + y + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The regions whose counts an element layer shows at zoom z. */
+    static Level countLevel(int z) {
+        return z <= 9 ? Level.DISTRICT : z <= 11 ? Level.STREET : z <= 13 ? Level.COMMUNITY : Level.GRID;
+    }
+
+    /**
+     * Handles a change notice {@code <what>:<minLon>,<minLat>,<maxLon>,<maxLat>} (or {@code <what>:*}). {@code what}
+     * is {@code regions} (every region layer, and the element counts drawn at region points), {@code counts} (the
+     * element counts only) or an element layer id (that layer at every zoom).
+     */
+    void invalidate(String payload) {
+        int colon = payload == null ? -1 : payload.indexOf(':');
+        if (colon < 0) {
+            invalidateAll();
+            return;
+        }
+        String what = payload.substring(0, colon);
+        String area = payload.substring(colon + 1);
+        double[] box;
+        if (area.equals("*")) {
+            box = new double[] {-180, -90, 180, 90};
+        } else {
+            String[] p = area.split(",");
+            if (p.length != 4) {
+                invalidateAll();
+                return;
+            }
+            box = new double[4];
+            for (int i = 0; i < 4; i++) {
+                box[i] = Double.parseDouble(p[i]);
+            }
+        }
+        Set<String> whole = new HashSet<>();
+        boolean counts = what.equals("regions") || what.equals("counts");
+        if (what.equals("regions")) {
+            catalog.all().stream().filter(l -> l.kind() == TileLayer.Kind.REGION).forEach(l -> whole.add(l.id()));
+        } else if (catalog.get(what) != null) {
+            whole.add(what);
+        }
+        epoch.incrementAndGet();
+        int dropped = 0;
+        for (String key : List.copyOf(cache.asMap().keySet())) {
+            String[] k = key.split("/");
+            TileLayer l = catalog.get(k[0]);
+            int z = Integer.parseInt(k[1]);
+            boolean affected = whole.contains(k[0]) || counts && l.kind() == TileLayer.Kind.ELEMENT && z < l.pointZoom();
+            if (affected && intersects(TileMath.bounds(z, Long.parseLong(k[2]), Long.parseLong(k[3])), box, z)) {
+                cache.invalidate(key);
+                dropped++;
+            }
+        }
+        LOG.debugf("tile cache: %s changed, %d tiles dropped", payload, dropped);
+    }
+
+    void invalidateAll() {
+        epoch.incrementAndGet();
+        cache.invalidateAll();
+    }
+
+    /** Tile bounds (grown by the 64/4096 buffer) against a change box. */
+    private static boolean intersects(double[] tile, double[] box, int z) {
+        double mx = (tile[2] - tile[0]) * 64 / 4096;
+        double my = (tile[3] - tile[1]) * 64 / 4096;
+        return tile[0] - mx <= box[2] && tile[2] + mx >= box[0] && tile[1] - my <= box[3] && tile[3] + my >= box[1];
+    }
+
+    /** The city's WGS84 bounds {minLon, minLat, maxLon, maxLat}. */
+    public double[] cityBounds() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TileSql.CITY_BOUNDS);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+        } catch (SQLException e) {
+            throw new IllegalStateException("city bounds: " + e.getMessage(), e);
+        }
+    }
+
+    public long cachedTiles() {
+        return cache.estimatedSize();
+    }
+
+    private static String etag(TileLayer layer, byte[] raw) {
+        CRC32 crc = new CRC32();
+        crc.update(raw);
+        return "\"" + layer.id() + "-" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(raw.length) + "\"";
+    }
+
+    private static byte[] gzip(byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length / 3));
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
