@@ -1,12 +1,9 @@
 package cn.gridmap.layer;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -93,7 +90,7 @@ public class TileResource {
     @Produces(MVT)
     @Operation(summary = "One vector tile; gzip when accepted; ETag and 304; 204 when empty")
     public Response tile(@PathParam("layer") String id, @PathParam("z") String z, @PathParam("x") String x, @PathParam("y") String y,
-            @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("Accept-Encoding") String acceptEncoding) {
+            @HeaderParam("If-None-Match") String ifNoneMatch) {
         TileLayer l = layer(id);
         int zz = (int) number(z, "z");
         long xx = number(x, "x");
@@ -110,10 +107,8 @@ public class TileResource {
         Response.ResponseBuilder r;
         if (t.empty()) {
             r = Response.noContent();
-        } else if (acceptEncoding != null && acceptEncoding.contains("gzip")) {
-            r = Response.ok(t.gzip(), MVT).header("Content-Encoding", "gzip");
         } else {
-            r = Response.ok(gunzip(t.gzip()), MVT);
+            r = Response.ok(t.bytes(), MVT);
         }
         return r.header("ETag", t.etag()).header("Cache-Control", cacheControl).header("Vary", "Accept-Encoding")
                 .header("X-Cache", t.cached() ? "HIT" : "MISS").build();
@@ -138,13 +133,5 @@ public class TileResource {
     private static String base(UriInfo uri) {
         String b = uri.getBaseUri().toString();
         return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
-    }
-
-    private static byte[] gunzip(byte[] gz) {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,8 +1,5 @@
 package cn.gridmap.layer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
-import java.util.zip.GZIPOutputStream;
 
 import javax.sql.DataSource;
 
@@ -30,7 +26,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Renders vector tiles with PostGIS ({@code ST_AsMVT}) and keeps them, gzipped, in a bounded in-memory cache. When
+ * Renders vector tiles with PostGIS ({@code ST_AsMVT}) and keeps them in a bounded in-memory cache (the HTTP layer
+ * gzips them for clients that accept it). When
  * regions or elements change (a notice on {@code gridmap_tiles_changed} carries the changed extent), only the cached
  * tiles that intersect that extent are dropped. A tile rendered while an invalidation happened is served but not
  * cached, so the cache never keeps a tile older than the last change it heard of.
@@ -48,14 +45,14 @@ public class TileService {
     private final Cache<String, Tile> cache;
     private final AtomicLong epoch = new AtomicLong();
 
-    /** A rendered tile: gzip bytes, the raw size, its ETag, and whether it came from the cache. */
-    public record Tile(byte[] gzip, int rawLength, String etag, boolean cached) {
+    /** A rendered tile: its MVT bytes, its ETag, and whether it came from the cache. */
+    public record Tile(byte[] bytes, String etag, boolean cached) {
         boolean empty() {
-            return rawLength == 0;
+            return bytes.length == 0;
         }
 
         Tile hit() {
-            return new Tile(gzip, rawLength, etag, true);
+            return new Tile(bytes, etag, true);
         }
     }
 
@@ -64,7 +61,7 @@ public class TileService {
         this.catalog = catalog;
         this.listener = listener;
         this.cache = Caffeine.newBuilder().maximumWeight((long) config.tiles().cacheMb() << 20)
-                .weigher((String k, Tile t) -> t.gzip().length + 64 + k.length()).build();
+                .weigher((String k, Tile t) -> t.bytes().length + 64 + k.length()).build();
     }
 
     void onStart(@Observes StartupEvent e) {
@@ -90,7 +87,7 @@ public class TileService {
         }
         long seen = epoch.get();
         byte[] raw = render(layer, z, x, y);
-        Tile fresh = new Tile(gzip(raw), raw.length, etag(layer, raw), false);
+        Tile fresh = new Tile(raw, etag(layer, raw), false);
         if (epoch.get() == seen) {
             cache.put(key, fresh);
         }
@@ -232,15 +229,5 @@ public class TileService {
         CRC32 crc = new CRC32();
         crc.update(raw);
         return "\"" + layer.id() + "-" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(raw.length) + "\"";
-    }
-
-    private static byte[] gzip(byte[] raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, raw.length / 3));
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
