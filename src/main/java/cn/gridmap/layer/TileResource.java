@@ -130,7 +130,8 @@ public class TileResource {
         }
     }
 
-    private static String base(UriInfo uri) {
+    /** The service's base URL without a trailing slash (for absolute links). */
+    static String base(UriInfo uri) {
         String b = uri.getBaseUri().toString();
         return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
     }

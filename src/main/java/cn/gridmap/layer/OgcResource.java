@@ -1,0 +1,176 @@
+package cn.gridmap.layer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import cn.gridmap.web.ApiException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** OGC API – Features: landing page, conformance, collections, items (bbox, paging, properties, datetime, CQL2 filter). */
+@Path("/ogc")
+@Tag(name = "ogc", description = "OGC API – Features (Part 1 core + GeoJSON, Part 3 CQL2 text) over regions and elements")
+public class OgcResource {
+    static final String GEOJSON = "application/geo+json";
+    private static final List<String> CONFORMANCE = List.of(
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+            "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+            "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+            "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+            "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+            "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions");
+    private final OgcService service;
+    private final TileService tiles;
+
+    public OgcResource(OgcService service, TileService tiles) {
+        this.service = service;
+        this.tiles = tiles;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Landing page")
+    public Map<String, Object> landing(@Context UriInfo uri) {
+        String b = TileResource.base(uri);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("title", "gridmap · 镇江市");
+        m.put("description", "The six-level grid hierarchy of Zhenjiang and the elements placed in it");
+        m.put("links", List.of(link(b + "/ogc", "self", "application/json", "this document"),
+                link(b + "/q/openapi", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
+                link(b + "/ogc/conformance", "conformance", "application/json", "conformance classes"),
+                link(b + "/ogc/collections", "data", "application/json", "the collections")));
+        return m;
+    }
+
+    @GET
+    @Path("/conformance")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Conformance classes")
+    public Map<String, Object> conformance() {
+        return Map.of("conformsTo", CONFORMANCE);
+    }
+
+    @GET
+    @Path("/collections")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The collections")
+    public Map<String, Object> collections(@Context UriInfo uri) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (OgcCollection c : service.collections()) {
+            list.add(describe(c, TileResource.base(uri), tiles.cityBounds()));
+        }
+        return Map.of("collections", list, "links", List.of(link(TileResource.base(uri) + "/ogc/collections", "self", "application/json", "collections")));
+    }
+
+    @GET
+    @Path("/collections/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One collection")
+    public Map<String, Object> collection(@PathParam("id") String id, @Context UriInfo uri) {
+        return describe(service.collection(id), TileResource.base(uri), tiles.cityBounds());
+    }
+
+    @GET
+    @Path("/collections/{id}/items")
+    @Produces({GEOJSON, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Items as a GeoJSON FeatureCollection: bbox, limit/offset (next link), properties, datetime, filter (CQL2 text)")
+    public Response items(@PathParam("id") String id, @QueryParam("bbox") String bbox, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset, @QueryParam("properties") String properties, @QueryParam("datetime") String datetime,
+            @QueryParam("filter") String filter, @QueryParam("filter-lang") String filterLang, @Context UriInfo uri) {
+        OgcCollection c = service.collection(id);
+        int l = number(limit, "limit", 10);
+        int o = number(offset, "offset", 0);
+        if (l < 1 || l > service.maxLimit()) {
+            throw ApiException.badRequest("limit must be 1–" + service.maxLimit());
+        }
+        if (o < 0) {
+            throw ApiException.badRequest("offset must not be negative");
+        }
+        List<String> rows = service.items(c, bbox, datetime, filter, filterLang, properties, l, o);
+        boolean more = rows.size() > l;
+        List<String> page = more ? rows.subList(0, l) : rows;
+        StringBuilder json = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (int i = 0; i < page.size(); i++) {
+            json.append(i == 0 ? "" : ",").append(page.get(i));
+        }
+        json.append("],\"numberReturned\":").append(page.size()).append(",\"timeStamp\":\"").append(java.time.Instant.now()).append("\"");
+        json.append(",\"links\":[").append(linkJson(uri, "self", o, l));
+        if (more) {
+            json.append(',').append(linkJson(uri, "next", o + l, l));
+        }
+        if (o > 0) {
+            json.append(',').append(linkJson(uri, "prev", Math.max(0, o - l), l));
+        }
+        json.append("]}");
+        return Response.ok(json.toString(), GEOJSON).build();
+    }
+
+    @GET
+    @Path("/collections/{id}/items/{featureId}")
+    @Produces({GEOJSON, MediaType.APPLICATION_JSON})
+    @Operation(summary = "One item as a GeoJSON Feature")
+    public Response item(@PathParam("id") String id, @PathParam("featureId") String featureId) {
+        String f = service.item(service.collection(id), featureId);
+        if (f == null) {
+            throw ApiException.notFound("no item '" + featureId + "' in " + id);
+        }
+        return Response.ok(f, GEOJSON).build();
+    }
+
+    private static Map<String, Object> describe(OgcCollection c, String base, double[] bounds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", c.id());
+        m.put("title", c.title());
+        m.put("description", c.description());
+        m.put("itemType", "feature");
+        m.put("crs", List.of("http://www.opengis.net/def/crs/OGC/1.3/CRS84"));
+        m.put("extent", Map.of("spatial", Map.of("bbox", List.of(List.of(bounds[0], bounds[1], bounds[2], bounds[3])),
+                "crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84")));
+        Map<String, String> q = new LinkedHashMap<>();
+        c.properties().forEach((k, v) -> q.put(k, v.type()));
+        m.put("queryables", q);
+        m.put("links", List.of(link(base + "/ogc/collections/" + c.id(), "self", "application/json", c.title()),
+                link(base + "/ogc/collections/" + c.id() + "/items", "items", GEOJSON, c.title() + " items"),
+                link(base + "/tiles/" + c.id() + ".json", "related", "application/json", "vector tiles (TileJSON)")));
+        return m;
+    }
+
+    private static String linkJson(UriInfo uri, String rel, int offset, int limit) {
+        jakarta.ws.rs.core.UriBuilder b = uri.getRequestUriBuilder().replaceQueryParam("offset", offset).replaceQueryParam("limit", limit);
+        return "{\"href\":\"" + b.build().toString().replace("\"", "%22") + "\",\"rel\":\"" + rel + "\",\"type\":\"" + GEOJSON + "\"}";
+    }
+
+    private static Map<String, String> link(String href, String rel, String type, String title) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("href", href);
+        m.put("rel", rel);
+        m.put("type", type);
+        m.put("title", title);
+        return m;
+    }
+
+    private static int number(String v, String name, int dflt) {
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package cn.gridmap.layer;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** OGC API – Features basics against PostGIS: links, paging, bbox, properties, datetime, CQL2 and its injection corpus. */
+@QuarkusTest
+class OgcResourceTest {
+
+    @Test
+    void landingConformanceAndCollections() {
+        given().get("/ogc").then().statusCode(200).body("links.rel", hasItems("self", "service-desc", "conformance", "data"));
+        given().get("/ogc/conformance").then().statusCode(200)
+                .body("conformsTo", hasItems("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson", "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text"));
+        given().get("/ogc/collections").then().statusCode(200)
+                .body("collections.id", hasItems("city", "district", "street", "community", "grid", "microgrid", "events", "components",
+                        "organizations", "houses"))
+                .body("collections.id", org.hamcrest.Matchers.not(hasItem("people")));
+        given().get("/ogc/collections/grid").then().statusCode(200).body("itemType", equalTo("feature"))
+                .body("extent.spatial.bbox[0]", hasSize(4)).body("links.rel", hasItem("items"));
+        given().get("/ogc/collections/people").then().statusCode(404);
+    }
+
+    @Test
+    void pagingFollowsNextLinksWithoutOverlap() {
+        JsonPath first = given().get("/ogc/collections/street/items?limit=25").then().statusCode(200)
+                .contentType(containsString("application/geo+json"))
+                .body("type", equalTo("FeatureCollection")).body("numberReturned", equalTo(25)).extract().jsonPath();
+        String next = first.getList("links", Map.class).stream().filter(l -> "next".equals(l.get("rel"))).map(l -> (String) l.get("href"))
+                .findFirst().orElseThrow();
+        JsonPath second = given().get(next.replaceFirst("^https?://[^/]+", "")).then().statusCode(200).extract().jsonPath();
+        List<String> a = first.getList("features.id");
+        List<String> b = second.getList("features.id");
+        assertEquals(25, a.size());
+        assertEquals(25, b.size(), "60 streets in pages of 25");
+        assertTrue(a.stream().noneMatch(b::contains));
+        assertTrue(second.getList("links.rel").contains("prev"));
+    }
+
+    @Test
+    void bboxPropertiesAndItemById() {
+        given().get("/ogc/collections/grid/items?bbox=119.43,32.19,119.46,32.22&limit=500&properties=code,households").then().statusCode(200)
+                .body("features.size()", greaterThan(10))
+                .body("features.properties.code", everyItem(startsWith("3211")))
+                .body("features[0].properties.keySet()", equalTo(java.util.Set.of("code", "households")));
+        String code = given().get("/ogc/collections/community/items?limit=1").then().extract().path("features[0].id");
+        given().get("/ogc/collections/community/items/" + code).then().statusCode(200).body("type", equalTo("Feature"))
+                .body("id", equalTo(code)).body("geometry.type", equalTo("MultiPolygon"));
+        given().get("/ogc/collections/community/items/999").then().statusCode(404);
+        given().get("/ogc/collections/grid/items?properties=code,secret").then().statusCode(400).body("message", containsString("secret"));
+        given().get("/ogc/collections/grid/items?bbox=1,2,3").then().statusCode(400);
+        given().get("/ogc/collections/grid/items?limit=0").then().statusCode(400);
+    }
+
+    @Test
+    void datetimeFiltersEvents() {
+        List<String> times = given().get("/ogc/collections/events/items?datetime=2025-01-01T00:00:00Z/2025-01-31T23:59:59Z&limit=200").then()
+                .statusCode(200).extract().path("features.properties.occurred_at");
+        assertTrue(times.size() > 0);
+        for (String t : times) {
+            java.time.Instant i = java.time.OffsetDateTime.parse(t).toInstant();
+            assertTrue(!i.isBefore(java.time.Instant.parse("2025-01-01T00:00:00Z")) && !i.isAfter(java.time.Instant.parse("2025-01-31T23:59:59Z")), t);
+        }
+        given().get("/ogc/collections/events/items?datetime=yesterday").then().statusCode(400);
+        given().get("/ogc/collections/grid/items?datetime=2025-01-01").then().statusCode(400).body("message", containsString("no time"));
+    }
+
+    @Test
+    void cql2TextFilters() {
+        given().queryParam("filter", "households >= 250 AND households <= 350").get("/ogc/collections/grid/items?limit=100").then()
+                .statusCode(200).body("features.properties.households", everyItem(lessThanOrEqualTo(350)));
+        given().queryParam("filter", "name LIKE '贺家弄%'").get("/ogc/collections/community/items").then().statusCode(200)
+                .body("features.properties.name", everyItem(startsWith("贺家弄")));
+        given().queryParam("filter", "class_code IN ('0101','0102') AND NOT (class_code = '0101')").get("/ogc/collections/events/items?limit=50")
+                .then().statusCode(200).body("features.properties.class_code", everyItem(equalTo("0102")));
+        given().queryParam("filter", "S_INTERSECTS(geometry, POINT(119.444 32.2084))").get("/ogc/collections/grid/items").then()
+                .statusCode(200).body("numberReturned", equalTo(1));
+        List<String> late = given().queryParam("filter", "occurred_at > TIMESTAMP('2026-06-01T00:00:00Z') AND address IS NOT NULL")
+                .get("/ogc/collections/events/items?limit=20").then().statusCode(200).extract().path("features.properties.occurred_at");
+        assertTrue(late.size() > 0 && late.stream().allMatch(t -> java.time.OffsetDateTime.parse(t).toInstant()
+                .isAfter(java.time.Instant.parse("2026-06-01T00:00:00Z"))), late.toString());
+        given().queryParam("filter", "derived = TRUE AND code BETWEEN '321102' AND '321112'").get("/ogc/collections/district/items").then()
+                .statusCode(200).body("numberReturned", equalTo(0));
+    }
+
+    @Test
+    void injectionAndMalformedFiltersAre400() {
+        String[] corpus = {
+            "name = 'x' OR 1=1",
+            "name = 'x'; DROP TABLE region; --",
+            "name = 'x' --",
+            "1 = 1",
+            "code = (SELECT code FROM region LIMIT 1)",
+            "name = 'x' UNION SELECT * FROM person",
+            "pg_sleep(5) = 1",
+            "name = 'unclosed",
+            "households > 'abc'",
+            "households = 1e999e",
+            "S_INTERSECTS(code, POINT(1 2))",
+            "S_INTERSECTS(geometry, POINT(1 2); DELETE FROM region)",
+            "S_INTERSECTS(geometry, NOTWKT(1 2))",
+            "name IN ()",
+            "name ~ 'x'",
+            "name = \"x\"",
+            "(name = 'x'",
+            "id_number_enc = 'v1:'",
+            "t.code = '1'",
+            "code = '1') OR (1=1",
+        };
+        for (String f : corpus) {
+            given().queryParam("filter", f).get("/ogc/collections/grid/items").then().statusCode(400)
+                    .body("message", startsWith("filter"));
+        }
+        // a quote inside a literal is data, not SQL
+        given().queryParam("filter", "name = 'x'' OR ''1''=''1'").get("/ogc/collections/grid/items").then().statusCode(200)
+                .body("numberReturned", equalTo(0));
+        given().queryParam("filter", "name = 'x'").queryParam("filter-lang", "cql2-json").get("/ogc/collections/grid/items").then()
+                .statusCode(400);
+        given().get("/api/regions/321100").then().statusCode(200);
+    }
+}
