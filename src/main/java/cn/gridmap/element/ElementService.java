@@ -21,6 +21,7 @@ import cn.gridmap.region.RegionService;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.web.ApiException;
+import cn.gridmap.web.Params;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -46,8 +47,8 @@ public class ElementService {
     }
 
     public Paging paging(String limit, String offset) {
-        int l = integer(limit, "limit", 50);
-        int o = integer(offset, "offset", 0);
+        int l = Params.integer(limit, "limit", 50);
+        int o = Params.integer(offset, "offset", 0);
         if (l < 1 || l > config.elements().maxLimit()) {
             throw ApiException.badRequest("limit must be between 1 and " + config.elements().maxLimit());
         }
@@ -55,17 +56,6 @@ public class ElementService {
             throw ApiException.badRequest("offset must not be negative");
         }
         return new Paging(l, o);
-    }
-
-    private static int integer(String v, String name, int dflt) {
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be an integer, got '" + v + "'");
-        }
     }
 
     /** WHERE clauses with bound values only. */

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.web.ApiException;
+import cn.gridmap.web.Params;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -92,8 +93,8 @@ public class OgcResource {
             @QueryParam("offset") String offset, @QueryParam("properties") String properties, @QueryParam("datetime") String datetime,
             @QueryParam("filter") String filter, @QueryParam("filter-lang") String filterLang, @Context UriInfo uri) {
         OgcCollection c = service.collection(id);
-        int l = number(limit, "limit", 10);
-        int o = number(offset, "offset", 0);
+        int l = Params.integer(limit, "limit", 10);
+        int o = Params.integer(offset, "offset", 0);
         if (l < 1 || l > service.maxLimit()) {
             throw ApiException.badRequest("limit must be 1–" + service.maxLimit());
         }
@@ -161,16 +162,5 @@ public class OgcResource {
         m.put("type", type);
         m.put("title", title);
         return m;
-    }
-
-    private static int number(String v, String name, int dflt) {
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be an integer, got '" + v + "'");
-        }
     }
 }
