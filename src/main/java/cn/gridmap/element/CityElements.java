@@ -103,7 +103,9 @@ public class CityElements {
     }
 
     private static boolean hasElements(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM house) OR EXISTS (SELECT 1 FROM address_place)");
+        // any element at all (imported ones too): the first load empties the tables, so it must never run over data
+        try (PreparedStatement ps = c.prepareStatement(ElementSql.TABLES.stream().map(t -> "EXISTS (SELECT 1 FROM " + t + ")")
+                .collect(java.util.stream.Collectors.joining(" OR ", "SELECT ", "")));
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
