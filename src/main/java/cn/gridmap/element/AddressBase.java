@@ -45,8 +45,7 @@ public class AddressBase {
                 + "JOIN region k ON k.code = d.parent_code AND k.generation_high IS NULL ORDER BY p.id";
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                String prefix = SyntheticCity.PROVINCE + rs.getString(14) + rs.getString(13) + rs.getString(11)
-                        + SyntheticCity.shortCommunity(rs.getString(9));
+                String prefix = SyntheticCity.addressPrefix(rs.getString(14), rs.getString(13), rs.getString(11), rs.getString(9));
                 String own = rs.getInt(2) == 42 ? rs.getString(4) + rs.getString(5) + "号" + rs.getString(3) : rs.getString(3);
                 sink.accept(new PlaceRow(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getDouble(6),
                         rs.getDouble(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),

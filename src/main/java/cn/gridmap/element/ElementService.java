@@ -72,6 +72,20 @@ public class ElementService {
         String where() {
             return sql.toString();
         }
+
+        /**
+         * Keeps the rows of {@code alias} inside region {@code code} of {@code level}: districts by their column
+         * (镇江新区's streets hang under 京口区 with other code prefixes), lower levels by micro-grid code prefix.
+         */
+        Filter region(String alias, Level level, String code) {
+            switch (level) {
+                case CITY -> {
+                }
+                case DISTRICT -> add(alias + ".district_code = ?", code);
+                default -> add(alias + ".microgrid_code LIKE ?", code + "%");
+            }
+            return this;
+        }
     }
 
     /** Adds the region filter for table alias {@code t}: district by its column, lower levels by micro-grid prefix. */
@@ -79,13 +93,7 @@ public class ElementService {
         if (code == null || code.isBlank()) {
             return;
         }
-        Level level = regions.levelOf(code.trim());
-        switch (level) {
-            case CITY -> {
-            }
-            case DISTRICT -> f.add(t + ".district_code = ?", code.trim());
-            default -> f.add(t + ".microgrid_code LIKE ?", code.trim() + "%");
-        }
+        f.region(t, regions.levelOf(code.trim()), code.trim());
     }
 
     public ElementItems.Page<ElementItems.Person> people(Paging p, String region, String name, String idNumber, String phone,

@@ -125,14 +125,7 @@ public class StatsService {
     }
 
     private static ElementService.Filter filter(Level level, String code) {
-        ElementService.Filter f = new ElementService.Filter();
-        switch (level) {
-            case CITY -> {
-            }
-            case DISTRICT -> f.add("s.district_code = ?", code);
-            default -> f.add("s.microgrid_code LIKE ?", code + "%");
-        }
-        return f;
+        return new ElementService.Filter().region("s", level, code);
     }
 
     private static void bind(PreparedStatement ps, ElementService.Filter f) throws SQLException {

@@ -181,7 +181,7 @@ public final class SyntheticCity {
                         String[] district = regions.get(street[2]);
                         String shortName = shortCommunity(comm[1]);
                         com = new Community(list.size(), cc, shortName, street[2],
-                                PROVINCE + cityName + district[1] + street[1] + shortName);
+                                addressPrefix(cityName, district[1], street[1], comm[1]));
                         byCode.put(cc, com);
                         list.add(com);
                     }
@@ -204,6 +204,11 @@ public final class SyntheticCity {
         }
         water.build();
         return new SyntheticCity(seed, scale, cityName, list, water);
+    }
+
+    /** The start of every standard address in a community: province, city, district, street, community (short). */
+    public static String addressPrefix(String city, String district, String street, String community) {
+        return PROVINCE + city + district + street + shortCommunity(community);
     }
 
     /** "梦溪社区居委会" → "梦溪社区", "雩北村村委会" → "雩北村": the name used in addresses. */

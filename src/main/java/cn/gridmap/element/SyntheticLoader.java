@@ -22,6 +22,7 @@ import cn.gridmap.element.SyntheticCity.House;
 import cn.gridmap.element.SyntheticCity.Place;
 import cn.gridmap.element.SyntheticCity.Structure;
 import cn.gridmap.geo.ChinaOffsets;
+import cn.gridmap.geocode.Geocoder;
 import cn.gridmap.lookup.GridIndex;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.PersonalDataProtector;
@@ -35,8 +36,6 @@ import cn.gridmap.security.PersonalDataProtector;
 final class SyntheticLoader {
     private static final Logger LOG = Logger.getLogger(SyntheticLoader.class);
     static final String METHOD_COORDINATE = "coordinate";
-    static final String METHOD_EXACT = "exact_address";
-    static final String METHOD_FUZZY = "fuzzy_address";
     static final String METHOD_BUILDING = "building_centroid";
     private static final LocalDate REFERENCE = LocalDate.of(2026, 1, 1);
     private static final long EVENTS_FROM = LocalDateTime.of(2024, 1, 1, 0, 0).toEpochSecond(ZoneOffset.ofHours(8));
@@ -144,7 +143,7 @@ final class SyntheticLoader {
                     Building b = h.building;
                     w.row().field(h.id).field("H" + h.id).field(b.id).field(h.address).field(h.use).field(h.households)
                             .field(h.area).field(h.address).nul().point(b.lon, b.lat).field(b.district).field(b.micro)
-                            .field(METHOD_EXACT).field(1.0).field(true).field(importId).end();
+                            .field(Geocoder.EXACT).field(1.0).field(true).field(importId).end();
                 }
                 progress.tick(s.houses.size());
             }
@@ -308,7 +307,7 @@ final class SyntheticLoader {
                             .field(enterprise ? "enterprise" : "social").field(enterprise ? trade : "社会团体")
                             .field(enterprise ? 1 + rnd.nextInt(200) : 3 + rnd.nextInt(30)).field(h.address)
                             .field(protector.encrypt(phone)).field(protector.blindIndex(phone)).field(h.address).nul()
-                            .point(b.lon, b.lat).field(b.district).field(b.micro).field(METHOD_EXACT).field(1.0).field(true)
+                            .point(b.lon, b.lat).field(b.district).field(b.micro).field(Geocoder.EXACT).field(1.0).field(true)
                             .field(importId).end();
                 }
             }

@@ -78,9 +78,7 @@ public final class Gazetteer {
     void place(AddressBase.PlaceRow r) {
         Place p = new Place(r);
         byId.put(p.id, p);
-        if (!vocabulary.lookup(r.districtName()).stream().anyMatch(t -> t.key().equals(r.districtCode()))) {
-            vocabulary.region(Vocabulary.Kind.DISTRICT, r.districtName(), r.districtCode());
-        }
+        vocabulary.region(Vocabulary.Kind.DISTRICT, r.districtName(), r.districtCode());
         vocabulary.region(Vocabulary.Kind.STREET, r.streetName(), r.streetCode());
         vocabulary.region(Vocabulary.Kind.COMMUNITY, r.communityName(), r.communityCode());
         if (p.kind == 41) {

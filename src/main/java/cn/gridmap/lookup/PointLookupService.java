@@ -99,8 +99,12 @@ public class PointLookupService {
     /** The regions covering a WGS84 point by the in-memory engine, city first; empty outside the city. */
     public List<RegionRef> chainAt(double lon, double lat) {
         GridIndex idx = index.current();
-        List<RegionRef> out = new ArrayList<>(6);
-        for (int r : idx.chain(idx.locateMicro(lon, lat))) {
+        return refs(idx, idx.chain(idx.locateMicro(lon, lat)));
+    }
+
+    private static List<RegionRef> refs(GridIndex idx, int[] regions) {
+        List<RegionRef> out = new ArrayList<>(regions.length);
+        for (int r : regions) {
             out.add(new RegionRef(idx.code(r), idx.name(r), idx.level(r).wireName()));
         }
         return out;
@@ -118,10 +122,7 @@ public class PointLookupService {
     private PointLookupResult byIndex(Query q) {
         GridIndex idx = index.current();
         int[] chain = idx.chain(idx.locateMicro(q.lon(), q.lat()));
-        List<RegionRef> regions = new ArrayList<>(chain.length);
-        for (int r : chain) {
-            regions.add(new RegionRef(idx.code(r), idx.name(r), idx.level(r).wireName()));
-        }
+        List<RegionRef> regions = refs(idx, chain);
         Double distance = null;
         Boolean near = null;
         List<RegionRef> neighbours = null;
