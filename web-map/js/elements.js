@@ -4,6 +4,7 @@
   const api = window.gridmapApi;
   const gm = window.gridmap;
   const map = gm.map;
+  const esc = gm.esc;
 
   // ---------------------------------------------------------------- choropleth
   const METRICS = [
@@ -117,10 +118,6 @@
     markerLayers[k.id] = L.layerGroup().addTo(map);
     gm.layerControl.addOverlay(markerLayers[k.id], k.label + ` <span style="color:#888">z≥${MARKER_ZOOM}</span>`);
   });
-
-  function esc(s) {
-    return String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
-  }
 
   function gridLine(x) {
     return `<br><span class="code">网格 ${esc(x.gridCode)}</span>`;

@@ -143,7 +143,7 @@
     const usable = LEVELS.filter((lv) => state.visibleLevels.has(lv.id) && zoom >= lv.minZoom);
     return usable.length ? usable[usable.length - 1].id : 'city';
   }
-  Object.assign(window.gridmap, { regionLayers, restyle, onLevelsLoaded, finestVisibleLevel, setStatus, layerControl,
+  Object.assign(window.gridmap, { regionLayers, restyle, onLevelsLoaded, finestVisibleLevel, setStatus, layerControl, esc,
     searchProviders: [] });
 
   function esc(s) {
