@@ -119,6 +119,9 @@ public class BatchRoute {
             this.context = context;
             // a bounded write queue (1 MiB) and one permanent drain handler that wakes the writer
             context.runOnContext(v -> {
+                if (res.ended() || res.closed()) {
+                    return; // a 4xx for a malformed body was sent before this ran
+                }
                 res.setWriteQueueMaxSize(WRITE_QUEUE);
                 res.drainHandler(x -> {
                     synchronized (drained) {
