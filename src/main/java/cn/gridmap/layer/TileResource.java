@@ -48,6 +48,9 @@ public class TileResource {
             m.put("kind", l.kind().name().toLowerCase(java.util.Locale.ROOT));
             m.put("minzoom", l.minzoom());
             m.put("maxzoom", l.maxzoom());
+            if (l.kind() == TileLayer.Kind.ELEMENT) {
+                m.put("pointzoom", l.pointZoom()); // below it, one point per region with its count
+            }
             m.put("tilejson", base(uri) + "/tiles/" + l.id() + ".json");
             m.put("tiles", base(uri) + "/tiles/" + l.id() + "/{z}/{x}/{y}.mvt");
             out.add(m);
@@ -56,42 +59,50 @@ public class TileResource {
     }
 
     @GET
-    @Path("/{layer}.json")
+    @Path("/{layers}.json")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "TileJSON 3.0.0 of one layer")
-    public Map<String, Object> tileJson(@PathParam("layer") String id, @Context UriInfo uri) {
-        TileLayer l = layer(id);
+    @Operation(summary = "TileJSON 3.0.0 of one layer, or of a composite of layers (comma-separated ids)")
+    public Map<String, Object> tileJson(@PathParam("layers") String ids, @Context UriInfo uri) {
+        List<TileLayer> ls = layers(ids);
         double[] b = tiles.cityBounds();
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("tilejson", "3.0.0");
-        j.put("name", l.title());
-        j.put("description", l.description());
+        j.put("name", ls.stream().map(TileLayer::title).collect(java.util.stream.Collectors.joining(" + ")));
+        j.put("description", ls.size() == 1 ? ls.get(0).description() : "Composite of " + ids + ": one tile holds every layer");
         j.put("version", "1.0.0");
         j.put("attribution", "gridmap · 镇江市 · boundaries DataV.GeoAtlas, names NBS, water GSHHG, land Natural Earth; lower levels and "
                 + "elements derived");
         j.put("scheme", "xyz");
-        j.put("tiles", List.of(base(uri) + "/tiles/" + l.id() + "/{z}/{x}/{y}.mvt"));
-        j.put("minzoom", l.minzoom());
-        j.put("maxzoom", l.maxzoom());
+        j.put("tiles", List.of(base(uri) + "/tiles/" + ids + "/{z}/{x}/{y}.mvt"));
+        j.put("minzoom", ls.stream().mapToInt(TileLayer::minzoom).min().orElseThrow());
+        j.put("maxzoom", ls.stream().mapToInt(TileLayer::maxzoom).max().orElseThrow());
         j.put("bounds", List.of(b[0], b[1], b[2], b[3]));
         j.put("center", List.of((b[0] + b[2]) / 2, (b[1] + b[3]) / 2, 10));
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", l.id());
-        v.put("description", l.description());
-        v.put("minzoom", l.minzoom());
-        v.put("maxzoom", l.maxzoom());
-        v.put("fields", l.fields());
-        j.put("vector_layers", List.of(v));
+        List<Map<String, Object>> vectorLayers = new ArrayList<>();
+        for (TileLayer l : ls) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", l.id());
+            v.put("description", l.description());
+            v.put("minzoom", l.minzoom());
+            v.put("maxzoom", l.maxzoom());
+            v.put("fields", l.fields());
+            if (l.kind() == TileLayer.Kind.ELEMENT) {
+                v.put("pointzoom", l.pointZoom());
+            }
+            vectorLayers.add(v);
+        }
+        j.put("vector_layers", vectorLayers);
         return j;
     }
 
     @GET
-    @Path("/{layer}/{z}/{x}/{y}.mvt")
+    @Path("/{layers}/{z}/{x}/{y}.mvt")
     @Produces(MVT)
-    @Operation(summary = "One vector tile; gzip when accepted; ETag and 304; 204 when empty")
-    public Response tile(@PathParam("layer") String id, @PathParam("z") String z, @PathParam("x") String x, @PathParam("y") String y,
+    @Operation(summary = "One vector tile of a layer, or of several (comma-separated ids, drawn in that order: a composite "
+            + "tile holds one MVT layer per id); gzip when accepted; ETag and 304; 204 when empty")
+    public Response tile(@PathParam("layers") String ids, @PathParam("z") String z, @PathParam("x") String x, @PathParam("y") String y,
             @HeaderParam("If-None-Match") String ifNoneMatch) {
-        TileLayer l = layer(id);
+        List<TileLayer> ls = layers(ids);
         int zz = (int) number(z, "z");
         long xx = number(x, "x");
         long yy = number(y, "y");
@@ -99,7 +110,7 @@ public class TileResource {
         if (problem != null) {
             throw ApiException.badRequest(problem);
         }
-        TileService.Tile t = tiles.tile(l, zz, xx, yy);
+        TileService.Tile t = tiles.tile(ls, zz, xx, yy);
         String cacheControl = "public, max-age=" + config.tiles().maxAgeSeconds();
         if (ifNoneMatch != null && ifNoneMatch.contains(t.etag())) {
             return Response.notModified().tag(t.etag().substring(1, t.etag().length() - 1)).header("Cache-Control", cacheControl).build();
@@ -112,6 +123,23 @@ public class TileResource {
         }
         return r.header("ETag", t.etag()).header("Cache-Control", cacheControl).header("Vary", "Accept-Encoding")
                 .header("X-Cache", t.cached() ? "HIT" : "MISS").build();
+    }
+
+    /** One catalogue id, or several separated by commas (each once, at most one per catalogue layer). */
+    private List<TileLayer> layers(String ids) {
+        String[] parts = ids.split(",", -1);
+        if (parts.length > catalog.all().size()) {
+            throw ApiException.badRequest("at most " + catalog.all().size() + " layers in one tile, got " + parts.length);
+        }
+        List<TileLayer> out = new ArrayList<>();
+        for (String id : parts) {
+            TileLayer l = layer(id);
+            if (out.contains(l)) {
+                throw ApiException.badRequest("layer '" + id + "' is named twice");
+            }
+            out.add(l);
+        }
+        return out;
     }
 
     private TileLayer layer(String id) {

@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -100,6 +102,29 @@ class TileResourceTest {
     }
 
     @Test
+    void aCompositeTileHoldsEachNamedLayerInOrderWithTheSameFeaturesAsItsOwnTile() throws Exception {
+        long[] t = TileMath.tileOf(14, LON, LAT);
+        JtsMvt both = decode(tile("microgrid,grid,district", 14, t[0], t[1]));
+        assertEquals(List.of("microgrid", "grid", "district"), List.copyOf(both.getLayersByName().keySet()), "drawn in the order asked");
+        for (String id : List.of("microgrid", "grid", "district")) {
+            Set<Object> alone = new HashSet<>();
+            decode(tile(id, 14, t[0], t[1])).getLayer(id).getGeometries().forEach(g -> alone.add(((Map<?, ?>) g.getUserData()).get("code")));
+            Set<Object> inside = new HashSet<>();
+            both.getLayer(id).getGeometries().forEach(g -> inside.add(((Map<?, ?>) g.getUserData()).get("code")));
+            assertFalse(alone.isEmpty());
+            assertEquals(alone, inside, id);
+        }
+        String path = "/tiles/grid,district/14/" + t[0] + "/" + t[1] + ".mvt";
+        String etag = given().get(path).then().statusCode(200).extract().header("ETag");
+        assertNotEquals(given().get("/tiles/grid/14/" + t[0] + "/" + t[1] + ".mvt").header("ETag"), etag);
+        given().header("If-None-Match", etag).get(path).then().statusCode(304);
+        given().get("/tiles/grid,nope/14/" + t[0] + "/" + t[1] + ".mvt").then().statusCode(404).body("message", containsString("nope"));
+        given().get("/tiles/grid,grid/14/" + t[0] + "/" + t[1] + ".mvt").then().statusCode(400).body("message", containsString("twice"));
+        given().get("/tiles/grid,district.json").then().statusCode(200).body("vector_layers.id", equalTo(List.of("grid", "district")))
+                .body("tiles[0]", containsString("/tiles/grid,district/{z}/{x}/{y}.mvt"));
+    }
+
+    @Test
     void elementLayersAreCountsBelowThePointZoomAndPointsFromIt() throws Exception {
         long[] low = TileMath.tileOf(10, LON, LAT);
         JtsLayer counts = decode(tile("events", 10, low[0], low[1])).getLayer("events");
@@ -184,7 +209,9 @@ class TileResourceTest {
     @Test
     void catalogueAndTileJson() {
         given().get("/tiles").then().statusCode(200)
-                .body("id", hasItems("city", "district", "street", "community", "grid", "microgrid", "water", "land", "events", "houses"));
+                .body("id", hasItems("city", "district", "street", "community", "grid", "microgrid", "water", "land", "events", "houses"))
+                .body("find { it.id == 'events' }.pointzoom", equalTo(15)).body("find { it.id == 'houses' }.pointzoom", equalTo(17))
+                .body("find { it.id == 'grid' }", not(hasKey("pointzoom")));
         given().get("/tiles/grid.json").then().statusCode(200)
                 .body("tilejson", equalTo("3.0.0"))
                 .body("tiles[0]", containsString("/tiles/grid/{z}/{x}/{y}.mvt"))

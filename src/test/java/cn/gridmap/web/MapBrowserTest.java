@@ -36,10 +36,16 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class MapBrowserTest {
+    /** The urban core of 京口区. */
+    static final double CORE_LON = 119.4460;
+    static final double CORE_LAT = 32.2010;
     private static WebDriver driver;
 
     @TestHTTPResource("/")
     String root;
+
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -51,6 +57,7 @@ class MapBrowserTest {
         ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
         driver = new ChromeDriver(svc, o);
         driver.manage().window().setSize(new Dimension(1280, 860));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
         Files.createDirectories(Path.of("target/screens"));
     }
 
@@ -85,8 +92,8 @@ class MapBrowserTest {
         screenshot("city.png");
 
         // a grid in the urban core, zoomed so that grids (not yet micro-grids) are drawn
-        double lon = 119.4460;
-        double lat = 32.2010;
+        double lon = CORE_LON;
+        double lat = CORE_LAT;
         @SuppressWarnings("unchecked")
         List<Map<String, String>> chain = given().get("/api/point/4326/" + lon + "," + lat).then().statusCode(200)
                 .extract().path("regions");
@@ -94,12 +101,7 @@ class MapBrowserTest {
         assertTrue(gridCode.matches("\\d{15}"));
         js("window.gridmap.map.setView([arguments[0], arguments[1]], 14)", lat, lon);
         waitFor("window.gridmap.state.loaded.grid > 0 && window.gridmap.map.getZoom() === 14");
-        Map<?, ?> px = (Map<?, ?>) js("const p = window.gridmap.map.latLngToContainerPoint([arguments[0], arguments[1]]);"
-                + "return {x: p.x, y: p.y};", lat, lon);
-        WebElement mapEl = driver.findElement(By.id("map"));
-        int x = ((Number) px.get("x")).intValue() - mapEl.getSize().getWidth() / 2;
-        int y = ((Number) px.get("y")).intValue() - mapEl.getSize().getHeight() / 2;
-        new Actions(driver).moveToElement(mapEl, x, y).click().perform();
+        clickAt(lat, lon);
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".leaflet-popup .region-code")).isEmpty());
         String shown = driver.findElement(By.cssSelector(".leaflet-popup .region-code")).getText();
         assertEquals(gridCode, shown);
@@ -121,7 +123,7 @@ class MapBrowserTest {
     void householdsChoroplethColoursEveryGridAgainstThe300Guideline() throws Exception {
         driver.get(root);
         waitFor("window.mapReady === true");
-        js("window.gridmap.map.setView([32.2010, 119.4460], 14)");
+        js("window.gridmap.map.setView([arguments[0], arguments[1]], 14)", CORE_LAT, CORE_LON);
         waitFor("window.gridmap.state.loaded.grid > 0 && window.gridmap.map.getZoom() === 14");
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("choropleth-metric"))).selectByValue("households");
         waitFor("window.gridmap.choropleth.level === 'grid' && window.gridmap.choropleth.styled > 0");
@@ -158,15 +160,83 @@ class MapBrowserTest {
     }
 
     @Test
-    void eventsComponentsAndOrganisationsAppearAsMarkersAtHighZoom() {
+    void eventsAreDrawnFromTilesAtHighZoomAndAClickOnOneShowsIt() throws Exception {
         Map<String, Object> event = given().get("/api/events?limit=1").then().extract().path("items[0]");
         double lon = ((Number) event.get("lon")).doubleValue();
         double lat = ((Number) event.get("lat")).doubleValue();
         driver.get(root);
         waitFor("window.mapReady === true");
-        js("window.gridmap.map.setView([arguments[0], arguments[1]], 17)", lat, lon);
-        waitFor("window.gridmap.markers.events.getLayers().length > 0");
-        js("window.gridmap.map.setView([arguments[0], arguments[1]], 12)", lat, lon);
-        waitFor("window.gridmap.markers.events.getLayers().length === 0");
+        // only events, so that the click cannot land on a component or an organisation at the same address
+        for (String kind : List.of("部件 Components", "组织 Organizations")) {
+            driver.findElements(By.cssSelector(".leaflet-control-layers-overlays label")).stream().filter(l -> l.getText().startsWith(kind))
+                    .findFirst().orElseThrow().findElement(By.tagName("input")).click();
+        }
+        js("window.gridmap.map.setView([arguments[0], arguments[1]], 17, {animate: false})", lat, lon);
+        waitFor("window.gridmap.elements.drawn.events > 0 && !window.gridmap.elementTiles.isLoading()");
+        assertEquals(0L, js("return window.gridmap.elements.drawn.components"));
+        clickAt(lat, lon);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".leaflet-popup .element-popup.events")).isEmpty());
+        String popup = driver.findElement(By.cssSelector(".leaflet-popup .element-popup")).getText();
+        assertTrue(popup.contains((String) event.get("gridCode")), popup);
+        screenshot("events.png");
+        js("window.gridmap.map.setView([arguments[0], arguments[1]], 12, {animate: false})", lat, lon);
+        waitFor("window.gridmap.map.getZoom() === 12 && window.gridmap.state.rendered > 0 && !window.gridmap.elementTiles.isLoading()");
+        assertEquals(0L, js("return window.gridmap.elements.drawn.events"), "no points below the point zoom");
+    }
+
+    /**
+     * The planner's heaviest view: every level down to the 30,034 micro-grids over the whole city at zoom 10, then a
+     * street at zoom 16 and a pan there. Each time is from the view change until every tile in view is drawn; they are
+     * printed, not asserted.
+     */
+    @Test
+    void theWholeCityRendersWithEveryMicroGridAtZoom10AndInDetailAtZoom16() throws Exception {
+        long microgrids = regions("microgrid");
+        long grids = regions("grid");
+        List<Number> b = given().get("/tiles/city.json").then().extract().path("bounds");
+        double lon = (b.get(0).doubleValue() + b.get(2).doubleValue()) / 2;
+        double lat = (b.get(1).doubleValue() + b.get(3).doubleValue()) / 2;
+        driver.get(root);
+        waitFor("window.mapReady === true");
+        js("window.gridmap.setAllLevels(true)");
+        long z10 = renderAt(lat, lon, 10);
+        long drawn = ((Number) js("return window.gridmap.state.loaded.microgrid")).longValue();
+        assertEquals(microgrids, drawn, "every micro-grid of the city is drawn at zoom 10");
+        assertEquals(grids, ((Number) js("return window.gridmap.state.loaded.grid")).longValue());
+        screenshot("city-microgrids.png");
+        long z10again = renderAt(CORE_LAT, CORE_LON, 10);
+        long z16 = renderAt(CORE_LAT, CORE_LON, 16);
+        assertTrue(((Number) js("return window.gridmap.state.loaded.microgrid")).longValue() > 0);
+        long pan = ((Number) ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "window.gridmap.timeRender(() => window.gridmap.map.panBy([400, 250], {animate: false})).then(done)")).longValue();
+        String report = String.format("web map render (every level, headless Chromium 1280x860): zoom 10 whole city with %d micro-grids "
+                + "%d ms (then re-centred %d ms), zoom 16 %d ms, pan at zoom 16 %d ms%n", drawn, z10, z10again, z16, pan);
+        System.out.print(report);
+        Files.writeString(Path.of("target/screens/render-times.txt"), report);
+    }
+
+    private long regions(String level) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM region WHERE level = ? AND generation_high IS NULL")) {
+            ps.setString(1, level);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long renderAt(double lat, double lon, int zoom) {
+        return ((Number) ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "window.gridmap.renderAt([arguments[0], arguments[1]], arguments[2]).then(done)", lat, lon, zoom)).longValue();
+    }
+
+    private void clickAt(double lat, double lon) {
+        Map<?, ?> px = (Map<?, ?>) js("const p = window.gridmap.map.latLngToContainerPoint([arguments[0], arguments[1]]);"
+                + "return {x: p.x, y: p.y};", lat, lon);
+        WebElement mapEl = driver.findElement(By.id("map"));
+        int x = ((Number) px.get("x")).intValue() - mapEl.getSize().getWidth() / 2;
+        int y = ((Number) px.get("y")).intValue() - mapEl.getSize().getHeight() / 2;
+        new Actions(driver).moveToElement(mapEl, x, y).click().perform();
     }
 }
