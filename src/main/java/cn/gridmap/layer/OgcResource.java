@@ -16,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -36,16 +37,54 @@ public class OgcResource {
             "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions");
     private final OgcService service;
     private final TileService tiles;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    public OgcResource(OgcService service, TileService tiles) {
+    public OgcResource(OgcService service, TileService tiles, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.service = service;
         this.tiles = tiles;
+        this.json = json;
+    }
+
+    /**
+     * Whether to answer with the HTML twin: {@code f=html}, or no {@code f} and a browser's Accept (text/html before
+     * any JSON type). {@code f=json} always gives JSON.
+     */
+    static boolean wantsHtml(String f, HttpHeaders headers) {
+        if (f != null) {
+            return switch (f) {
+                case "html" -> true;
+                case "json" -> false;
+                default -> throw ApiException.badRequest("f must be json or html, got '" + f + "'");
+            };
+        }
+        for (MediaType t : headers.getAcceptableMediaTypes()) {
+            if (t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType()) {
+                return true;
+            }
+            if (t.getSubtype().contains("json")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static Response html(String page) {
+        return Response.ok(page, MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).build();
+    }
+
+    private static String jsonTwin(UriInfo uri) {
+        return uri.getRequestUriBuilder().replaceQueryParam("f", "json").build().toString();
     }
 
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Landing page")
-    public Map<String, Object> landing(@Context UriInfo uri) {
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
+    @Operation(summary = "Landing page (f=html or a browser's Accept for its HTML twin)")
+    public Response landing(@Context UriInfo uri, @QueryParam("f") String f, @Context HttpHeaders headers) {
+        Map<String, Object> m = landingPage(uri);
+        return wantsHtml(f, headers) ? html(OgcHtml.landing(m, jsonTwin(uri))) : Response.ok(m, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private Map<String, Object> landingPage(UriInfo uri) {
         String b = TileResource.base(uri);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("title", "gridmap · 镇江市");
@@ -53,45 +92,54 @@ public class OgcResource {
         m.put("links", List.of(link(b + "/ogc", "self", "application/json", "this document"),
                 link(b + "/q/openapi", "service-desc", "application/vnd.oai.openapi+json;version=3.0", "the API definition"),
                 link(b + "/ogc/conformance", "conformance", "application/json", "conformance classes"),
-                link(b + "/ogc/collections", "data", "application/json", "the collections")));
+                link(b + "/ogc/collections", "data", "application/json", "the collections"),
+                link(b + "/ogc?f=html", "alternate", "text/html", "this document as HTML")));
         return m;
     }
 
     @GET
     @Path("/conformance")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "Conformance classes")
-    public Map<String, Object> conformance() {
-        return Map.of("conformsTo", CONFORMANCE);
+    public Response conformance(@Context UriInfo uri, @QueryParam("f") String f, @Context HttpHeaders headers) {
+        return wantsHtml(f, headers) ? html(OgcHtml.conformance(CONFORMANCE, jsonTwin(uri)))
+                : Response.ok(Map.of("conformsTo", CONFORMANCE), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
     @Path("/collections")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "The collections")
-    public Map<String, Object> collections(@Context UriInfo uri) {
+    public Response collections(@Context UriInfo uri, @QueryParam("f") String f, @Context HttpHeaders headers) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (OgcCollection c : service.collections()) {
             list.add(describe(c, TileResource.base(uri), tiles.cityBounds()));
         }
-        return Map.of("collections", list, "links", List.of(link(TileResource.base(uri) + "/ogc/collections", "self", "application/json", "collections")));
+        if (wantsHtml(f, headers)) {
+            return html(OgcHtml.collections(list, jsonTwin(uri)));
+        }
+        return Response.ok(Map.of("collections", list, "links", List.of(link(TileResource.base(uri) + "/ogc/collections", "self",
+                "application/json", "collections"))), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
     @Path("/collections/{id}")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "One collection")
-    public Map<String, Object> collection(@PathParam("id") String id, @Context UriInfo uri) {
-        return describe(service.collection(id), TileResource.base(uri), tiles.cityBounds());
+    public Response collection(@PathParam("id") String id, @Context UriInfo uri, @QueryParam("f") String f, @Context HttpHeaders headers) {
+        Map<String, Object> m = describe(service.collection(id), TileResource.base(uri), tiles.cityBounds());
+        return wantsHtml(f, headers) ? html(OgcHtml.collection(m, jsonTwin(uri))) : Response.ok(m, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
     @Path("/collections/{id}/items")
-    @Produces({GEOJSON, MediaType.APPLICATION_JSON})
+    @Produces({GEOJSON, MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "Items as a GeoJSON FeatureCollection: bbox, limit/offset (next link), properties, datetime, filter (CQL2 text)")
     public Response items(@PathParam("id") String id, @QueryParam("bbox") String bbox, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @QueryParam("properties") String properties, @QueryParam("datetime") String datetime,
-            @QueryParam("filter") String filter, @QueryParam("filter-lang") String filterLang, @Context UriInfo uri) {
+            @QueryParam("filter") String filter, @QueryParam("filter-lang") String filterLang, @Context UriInfo uri,
+            @QueryParam("f") String f, @Context HttpHeaders headers) throws java.io.IOException {
+        boolean html = wantsHtml(f, headers);
         OgcCollection c = service.collection(id);
         int l = Params.integer(limit, "limit", 10);
         int o = Params.integer(offset, "offset", 0);
@@ -104,32 +152,37 @@ public class OgcResource {
         List<String> rows = service.items(c, bbox, datetime, filter, filterLang, properties, l, o);
         boolean more = rows.size() > l;
         List<String> page = more ? rows.subList(0, l) : rows;
-        StringBuilder json = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        StringBuilder body = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
         for (int i = 0; i < page.size(); i++) {
-            json.append(i == 0 ? "" : ",").append(page.get(i));
+            body.append(i == 0 ? "" : ",").append(page.get(i));
         }
-        json.append("],\"numberReturned\":").append(page.size()).append(",\"timeStamp\":\"").append(java.time.Instant.now()).append("\"");
-        json.append(",\"links\":[").append(linkJson(uri, "self", o, l));
+        body.append("],\"numberReturned\":").append(page.size()).append(",\"timeStamp\":\"").append(java.time.Instant.now()).append("\"");
+        body.append(",\"links\":[").append(linkJson(uri, "self", o, l));
         if (more) {
-            json.append(',').append(linkJson(uri, "next", o + l, l));
+            body.append(',').append(linkJson(uri, "next", o + l, l));
         }
         if (o > 0) {
-            json.append(',').append(linkJson(uri, "prev", Math.max(0, o - l), l));
+            body.append(',').append(linkJson(uri, "prev", Math.max(0, o - l), l));
         }
-        json.append("]}");
-        return Response.ok(json.toString(), GEOJSON).build();
+        body.append("]}");
+        if (html) {
+            return html(OgcHtml.items(c.id(), c.title(), json.readTree(body.toString()), jsonTwin(uri)));
+        }
+        return Response.ok(body.toString(), GEOJSON).build();
     }
 
     @GET
     @Path("/collections/{id}/items/{featureId}")
-    @Produces({GEOJSON, MediaType.APPLICATION_JSON})
+    @Produces({GEOJSON, MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "One item as a GeoJSON Feature")
-    public Response item(@PathParam("id") String id, @PathParam("featureId") String featureId) {
-        String f = service.item(service.collection(id), featureId);
-        if (f == null) {
+    public Response item(@PathParam("id") String id, @PathParam("featureId") String featureId, @Context UriInfo uri,
+            @QueryParam("f") String f, @Context HttpHeaders headers) throws java.io.IOException {
+        boolean html = wantsHtml(f, headers);
+        String feature = service.item(service.collection(id), featureId);
+        if (feature == null) {
             throw ApiException.notFound("no item '" + featureId + "' in " + id);
         }
-        return Response.ok(f, GEOJSON).build();
+        return html ? html(OgcHtml.item(id, json.readTree(feature), jsonTwin(uri))) : Response.ok(feature, GEOJSON).build();
     }
 
     private static Map<String, Object> describe(OgcCollection c, String base, double[] bounds) {

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -38,6 +39,45 @@ class OgcResourceTest {
         given().get("/ogc/collections/grid").then().statusCode(200).body("itemType", equalTo("feature"))
                 .body("extent.spatial.bbox[0]", hasSize(4)).body("links.rel", hasItem("items"));
         given().get("/ogc/collections/people").then().statusCode(404);
+    }
+
+    @Test
+    void everyPageHasAnHtmlTwinForBrowsersWithTheSameContentAndLinksThatStayInHtml() {
+        given().header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").get("/ogc").then().statusCode(200)
+                .contentType(containsString("text/html")).body(containsString("collections?f=html"));
+        given().get("/ogc?f=json").then().statusCode(200).contentType(containsString("application/json"))
+                .body("links.find { it.rel == 'alternate' }.type", equalTo("text/html"));
+        given().get("/ogc/conformance?f=html").then().statusCode(200)
+                .body(containsString("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"));
+        String collections = given().get("/ogc/collections?f=html").then().statusCode(200).extract().asString();
+        for (String id : List.of("grid", "microgrid", "events")) {
+            assertTrue(collections.contains("href=\"collections/" + id + "/items?f=html\""), id);
+        }
+        given().get("/ogc/collections/grid?f=html").then().statusCode(200).body(containsString("households"))
+                .body(containsString("href=\"grid/items?f=html\""));
+
+        List<String> ids = given().get("/ogc/collections/street/items?limit=7&offset=3").then().extract().jsonPath().getList("features.id");
+        String page = given().get("/ogc/collections/street/items?limit=7&offset=3&f=html").then().statusCode(200).extract().asString();
+        for (String id : ids) {
+            assertTrue(page.contains("<a href=\"items/" + id + "?f=html\">" + id + "</a>"), id);
+        }
+        assertEquals(7, page.split("<a href=\"items/", -1).length - 1, "one row per feature");
+        assertTrue(page.contains("rel=\"next\"") && page.contains("offset=10") && page.contains("rel=\"prev\""), "paging links");
+        String next = page.replaceAll("(?s).*rel=\"next\" href=\"([^\"]+)\".*", "$1").replace("&amp;", "&");
+        assertTrue(next.contains("f=html"), next);
+        JsonPath embedded = JsonPath.from(page.replaceAll("(?s).*<script type=\"application/json\" id=\"features\">(.*?)</script>.*", "$1"));
+        assertEquals(ids, embedded.getList("features.id"), "the map draws the same features");
+
+        String item = given().get("/ogc/collections/street/items/" + ids.get(0) + "?f=html").then().statusCode(200).extract().asString();
+        assertTrue(item.contains("<th>code</th>") && item.contains("as-json"));
+        given().get("/ogc/collections/street/items?f=xml").then().statusCode(400).body("message", containsString("json or html"));
+    }
+
+    @Test
+    void htmlPagesEscapeWhatTheRequestCarries() {
+        String page = given().queryParam("filter", "name LIKE '%<script>alert(1)</script>%'").queryParam("f", "html")
+                .get("/ogc/collections/street/items").then().statusCode(200).extract().asString();
+        assertFalse(page.contains("<script>alert"), "nothing from the request reaches the page unescaped");
     }
 
     @Test

@@ -184,6 +184,14 @@ class MapBrowserTest {
         assertEquals(0L, js("return window.gridmap.elements.drawn.events"), "no points below the point zoom");
     }
 
+    @Test
+    void anOgcItemsPageDrawsItsFeaturesOnAMap() throws Exception {
+        driver.get(root + "ogc/collections/grid/items?f=html&limit=20&bbox=119.40,32.17,119.48,32.22");
+        waitFor("document.querySelectorAll('#map path.leaflet-interactive').length === 20");
+        assertEquals(20L, js("return document.querySelectorAll('table tr td:first-child a').length"));
+        screenshot("ogc-items.png");
+    }
+
     /**
      * The planner's heaviest view: every level down to the 30,034 micro-grids over the whole city at zoom 10, then a
      * street at zoom 16 and a pan there. Each time is from the view change until every tile in view is drawn; they are
