@@ -122,7 +122,8 @@ public class TileResource {
             r = Response.ok(t.bytes(), MVT);
         }
         return r.header("ETag", t.etag()).header("Cache-Control", cacheControl).header("Vary", "Accept-Encoding")
-                .header("X-Cache", t.cached() ? "HIT" : "MISS").build();
+                .header("X-Cache", t.cached() ? "HIT" : "MISS")
+                .header("Server-Timing", String.format(java.util.Locale.ROOT, "render;dur=%.3f", t.renderNanos() / 1e6)).build();
     }
 
     /** One catalogue id, or several separated by commas (each once, at most one per catalogue layer). */

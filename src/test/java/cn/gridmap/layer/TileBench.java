@@ -15,9 +15,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -29,15 +28,29 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
 /**
- * {@code ./gridmap bench tiles}: one fixed tile list over the city — every tile of zooms 10–13 and a seeded sample
- * (seed 11) of zooms 14–16 — for the region layers, timed three ways in one run: raw {@code ST_AsMVT} SQL through
- * JDBC (the floor a pg_tileserv-style server gets), ours uncached over HTTP, and ours cached over HTTP (a hot set
- * requested again and again by 2 threads). Prints tiles/s and p50/p99. Not a test (surefire skips *Bench); timings
- * are printed, never asserted.
+ * {@code ./gridmap bench tiles}: the tiles the web map asks for, timed four ways in one run.
+ * <ul>
+ * <li>The list: at each position of zooms 10–16 the map requests two tiles, the composite of the levels it draws
+ * there ({@code street,district,city} at z10 … {@code microgrid,…,city} from z15) and {@code land,water}. Zooms 10–12
+ * are complete over the city's bounding box; 13–16 are seeded samples (seed 11) of {@code bench.sample} positions.</li>
+ * <li>Raw SQL: each layer's {@code ST_AsMVT} query through one JDBC connection and prepared statement, concatenated
+ * (the floor a pg_tileserv-style server reaches).</li>
+ * <li>Ours uncached, in process ({@code TileService.render}, pooled connections) and over HTTP (one JDK client,
+ * keep-alive, gzip), with the server's own time from the {@code Server-Timing} header; then the same requests again,
+ * cached, which is the HTTP round trip alone.</li>
+ * <li>Ours cached: wrk (2 threads, 16 connections, 15 s) over the hot set of zooms 12–15, all in the cache.</li>
+ * </ul>
+ * Everything is also broken down by tile size, since small tiles show fixed per-request costs and big ones the SQL.
+ * Not a test (surefire skips *Bench); timings are printed, never asserted.
  */
 @QuarkusTest
 class TileBench {
-    static final int SAMPLE = Integer.getInteger("bench.sample", 1500);
+    static final int SAMPLE = Integer.getInteger("bench.sample", 1000);
+    static final double WORLD = 40075016.685578488;
+    static final List<String> DRAW_ORDER = List.of("microgrid", "grid", "community", "street", "district", "city");
+    static final int[] WEB_MIN_ZOOM = {15, 13, 11, 9, 0, 0};
+    static final long[] SIZE_CLASSES = {1, 4 << 10, 32 << 10, Long.MAX_VALUE};
+    static final String[] SIZE_NAMES = {"empty", "< 4 KB", "4–32 KB", "≥ 32 KB"};
 
     @TestHTTPResource("/")
     String root;
@@ -48,138 +61,218 @@ class TileBench {
     @Inject
     TileService service;
 
-    record T(String layer, int z, long x, long y) {
-        String url(String root) {
-            return root + "tiles/" + layer + "/" + z + "/" + x + "/" + y + ".mvt";
+    /** One request of the web map: a composite of layers at one tile position. */
+    record T(List<String> layers, int z, long x, long y) {
+        String path() {
+            return "/tiles/" + String.join(",", layers) + "/" + z + "/" + x + "/" + y + ".mvt";
         }
     }
 
     @Test
     void tileBenchmark() throws Exception {
+        List<T> tiles = tileList();
+        StringBuilder out = new StringBuilder("\n== tile benchmark: " + tiles.size() + " composite tiles as the web map requests them "
+                + "(z10–12 all, z13–16 " + SAMPLE + " positions each, seed 11), " + Runtime.getRuntime().availableProcessors() + " cores ==\n");
+        Random rnd = new Random(11);
+        for (int i = 0; i < 300; i++) { // warm-up: JIT, PostgreSQL caches
+            T t = tiles.get(rnd.nextInt(tiles.size()));
+            for (String l : t.layers()) {
+                service.render(catalog.get(l), t.z(), t.x(), t.y());
+            }
+        }
+
+        long[] raw = new long[tiles.size()];
+        long[] size = new long[tiles.size()];
+        long t0 = System.nanoTime();
+        try (Connection c = dataSource.getConnection(); PreparedStatement region = c.prepareStatement(TileSql.REGION);
+             PreparedStatement basemap = c.prepareStatement(TileSql.BASEMAP)) {
+            for (int i = 0; i < tiles.size(); i++) {
+                T t = tiles.get(i);
+                long s = System.nanoTime();
+                for (String l : t.layers()) {
+                    boolean base = catalog.get(l).kind() == TileLayer.Kind.BASEMAP;
+                    PreparedStatement ps = base ? basemap : region;
+                    int k = 1;
+                    for (int r = 0; r < 2; r++) {
+                        ps.setInt(k++, t.z());
+                        ps.setInt(k++, (int) t.x());
+                        ps.setInt(k++, (int) t.y());
+                    }
+                    ps.setString(k++, l);
+                    ps.setDouble(k++, WORLD / (1L << t.z()) / 4096);
+                    if (base) {
+                        ps.setArray(k, c.createArrayOf("text", l.equals("water") ? new String[] {"water", "river", "canal"} : new String[] {"land"}));
+                    } else {
+                        ps.setString(k, l);
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        byte[] b = rs.getBytes(1);
+                        size[i] += b == null ? 0 : b.length;
+                    }
+                }
+                raw[i] = System.nanoTime() - s;
+            }
+        }
+        long rawTotal = System.nanoTime() - t0;
+
+        long[] inProcess = new long[tiles.size()];
+        t0 = System.nanoTime();
+        for (int i = 0; i < tiles.size(); i++) {
+            T t = tiles.get(i);
+            long s = System.nanoTime();
+            for (String l : t.layers()) {
+                service.render(catalog.get(l), t.z(), t.x(), t.y());
+            }
+            inProcess[i] = System.nanoTime() - s;
+        }
+        long inProcessTotal = System.nanoTime() - t0;
+
+        service.invalidateAll();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        long[] overHttp = new long[tiles.size()];
+        long[] serverSide = new long[tiles.size()];
+        t0 = System.nanoTime();
+        for (int i = 0; i < tiles.size(); i++) {
+            long s = System.nanoTime();
+            HttpResponse<byte[]> r = get(http, base + tiles.get(i).path());
+            overHttp[i] = System.nanoTime() - s;
+            String timing = r.headers().firstValue("Server-Timing").orElseThrow();
+            serverSide[i] = (long) (Double.parseDouble(timing.replaceAll(".*dur=([0-9.]+).*", "$1")) * 1e6);
+        }
+        long httpTotal = System.nanoTime() - t0;
+        // the same requests again, now all cached: the HTTP round trip alone (client, stack, gzip, loopback)
+        long[] again = new long[tiles.size()];
+        t0 = System.nanoTime();
+        for (int i = 0; i < tiles.size(); i++) {
+            long s = System.nanoTime();
+            get(http, base + tiles.get(i).path());
+            again[i] = System.nanoTime() - s;
+        }
+        long againTotal = System.nanoTime() - t0;
+
+        out.append(line("raw ST_AsMVT via JDBC (1 connection, per layer)", raw, rawTotal));
+        out.append(line("ours uncached, in process (TileService.render)", inProcess, inProcessTotal));
+        out.append(line("ours uncached over HTTP (1 client, gzip)", overHttp, httpTotal));
+        out.append(line("   of which the server's render time (Server-Timing)", serverSide, Arrays.stream(serverSide).sum()));
+        out.append(line("the same requests again, cached (the HTTP round trip alone)", again, againTotal));
+        out.append(String.format("time against raw SQL: in process %.2f×, server render %.2f×, over HTTP %.2f×; "
+                + "over HTTP less the cached round trip %.2f×%n", ratio(inProcess, raw), ratio(serverSide, raw), ratio(overHttp, raw),
+                (double) (Arrays.stream(overHttp).sum() - Arrays.stream(again).sum()) / Arrays.stream(raw).sum()));
+        out.append("\nby tile size (all layers of the composite, before gzip):\n");
+        out.append(String.format("%-10s %6s %9s %12s %12s %12s %12s%n", "size", "tiles", "bytes", "raw p50", "in-proc p50", "HTTP p50",
+                "HTTP / raw"));
+        for (int k = 0; k < SIZE_CLASSES.length; k++) {
+            long lo = k == 0 ? 0 : SIZE_CLASSES[k - 1];
+            long hi = SIZE_CLASSES[k];
+            List<Integer> idx = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 0; i < tiles.size(); i++) {
+                if (size[i] >= lo && size[i] < hi) {
+                    idx.add(i);
+                    bytes += size[i];
+                }
+            }
+            if (idx.isEmpty()) {
+                continue;
+            }
+            long[] a = pick(raw, idx);
+            long[] b = pick(inProcess, idx);
+            long[] h = pick(overHttp, idx);
+            out.append(String.format("%-10s %6d %8.1fM %10.2f ms %10.2f ms %10.2f ms %11.2f×%n", SIZE_NAMES[k], idx.size(), bytes / 1e6,
+                    p(a, 0.5), p(b, 0.5), p(h, 0.5), ratio(h, a)));
+        }
+
+        // cached: wrk over the hot set, all of it in the cache
+        List<String> hot = tiles.stream().filter(t -> t.z() >= 12 && t.z() <= 15).map(T::path).limit(2000).toList();
+        for (String path : hot) {
+            get(http, base + path);
+        }
+        Path list = Path.of("target", "bench", "hot-tiles.txt");
+        Files.createDirectories(list.getParent());
+        Files.write(list, hot, StandardCharsets.UTF_8);
+        out.append("\n").append(wrk(base, list, hot.size()));
+        System.out.println(out);
+        Files.writeString(Path.of("target", "bench-tiles.txt"), out.toString(), StandardCharsets.UTF_8);
+    }
+
+    private List<T> tileList() {
         double[] b = service.cityBounds();
         List<T> tiles = new ArrayList<>();
         Random rnd = new Random(11);
         for (int z = 10; z <= 16; z++) {
             long[] min = TileMath.tileOf(z, b[0], b[3]);
             long[] max = TileMath.tileOf(z, b[2], b[1]);
-            List<T> all = new ArrayList<>();
+            List<long[]> positions = new ArrayList<>();
             for (long x = min[0]; x <= max[0]; x++) {
                 for (long y = min[1]; y <= max[1]; y++) {
-                    for (String layer : layersAt(z)) {
-                        all.add(new T(layer, z, x, y));
-                    }
+                    positions.add(new long[] {x, y});
                 }
             }
-            if (z >= 14) {
-                Collections.shuffle(all, rnd);
-                all = all.subList(0, Math.min(SAMPLE, all.size()));
+            if (z >= 13) {
+                Collections.shuffle(positions, rnd);
+                positions = positions.subList(0, Math.min(SAMPLE, positions.size()));
             }
-            tiles.addAll(all);
-        }
-        StringBuilder out = new StringBuilder("\n== tile benchmark: " + tiles.size() + " tiles (z10–13 all, z14–16 " + SAMPLE
-                + " sampled per zoom), 2 cores ==\n");
-        // warm-up: JIT, PostgreSQL caches
-        for (int i = 0; i < Math.min(300, tiles.size()); i++) {
-            T t = tiles.get(rnd.nextInt(tiles.size()));
-            service.render(catalog.get(t.layer()), t.z(), t.x(), t.y());
-        }
-        long[] raw = new long[tiles.size()];
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TileSql.REGION)) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < tiles.size(); i++) {
-                T t = tiles.get(i);
-                long s = System.nanoTime();
-                int k = 1;
-                for (int r = 0; r < 2; r++) {
-                    ps.setInt(k++, t.z());
-                    ps.setInt(k++, (int) t.x());
-                    ps.setInt(k++, (int) t.y());
+            List<String> levels = new ArrayList<>();
+            for (int i = 0; i < DRAW_ORDER.size(); i++) {
+                if (z >= WEB_MIN_ZOOM[i]) {
+                    levels.add(DRAW_ORDER.get(i));
                 }
-                ps.setString(k++, t.layer());
-                ps.setDouble(k++, 40075016.685578488 / (1L << t.z()) / 4096);
-                ps.setString(k, t.layer());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    rs.getBytes(1);
-                }
-                raw[i] = System.nanoTime() - s;
             }
-            out.append(line("raw ST_AsMVT via JDBC (1 connection)", raw, System.nanoTime() - t0));
+            for (long[] p : positions) {
+                tiles.add(new T(List.copyOf(levels), z, p[0], p[1]));
+                tiles.add(new T(List.of("land", "water"), z, p[0], p[1]));
+            }
         }
-        service.invalidateAll();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        long[] uncached = new long[tiles.size()];
-        long t0 = System.nanoTime();
-        for (int i = 0; i < tiles.size(); i++) {
-            long s = System.nanoTime();
-            get(http, tiles.get(i).url(root));
-            uncached[i] = System.nanoTime() - s;
-        }
-        long uncachedTotal = System.nanoTime() - t0;
-        out.append(line("ours uncached over HTTP (1 client)", uncached, uncachedTotal));
-        // cached: the hot set = the first 500 tiles of zooms 12-15, now all in the cache
-        List<T> hot = tiles.stream().filter(t -> t.z() >= 12 && t.z() <= 15).limit(500).toList();
-        for (T t : hot) {
-            get(http, t.url(root));
-        }
-        int rounds = 40;
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        long[][] per = new long[2][];
-        long c0 = System.nanoTime();
-        List<Future<long[]>> fs = new ArrayList<>();
-        for (int th = 0; th < 2; th++) {
-            int seed = th;
-            fs.add(pool.submit(() -> {
-                Random r = new Random(seed);
-                long[] lat = new long[rounds * hot.size() / 2];
-                for (int i = 0; i < lat.length; i++) {
-                    long s = System.nanoTime();
-                    get(http, hot.get(r.nextInt(hot.size())).url(root));
-                    lat[i] = System.nanoTime() - s;
-                }
-                return lat;
-            }));
-        }
-        for (int th = 0; th < 2; th++) {
-            per[th] = fs.get(th).get();
-        }
-        long cachedTotal = System.nanoTime() - c0;
-        pool.shutdown();
-        long[] cached = new long[per[0].length + per[1].length];
-        System.arraycopy(per[0], 0, cached, 0, per[0].length);
-        System.arraycopy(per[1], 0, cached, per[0].length, per[1].length);
-        out.append(line("ours cached over HTTP (2 client threads, hot set of " + hot.size() + ")", cached, cachedTotal));
-        out.append(String.format("uncached / raw SQL time: %.2f×%n", (double) Arrays.stream(uncached).sum() / Arrays.stream(raw).sum()));
-        System.out.println(out);
-        Files.writeString(Path.of("target", "bench-tiles.txt"), out.toString(), StandardCharsets.UTF_8);
+        return tiles;
     }
 
-    private static List<String> layersAt(int z) {
-        List<String> l = new ArrayList<>(List.of("district", "street"));
-        if (z >= 10) {
-            l.add("community");
+    /** Runs wrk against the hot set and returns its summary line (or why it could not run). */
+    private static String wrk(String base, Path list, int n) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c16", "-d15s", "--latency", "-s", "bench/tiles.lua", base).redirectErrorStream(true);
+        pb.environment().put("TILES", list.toAbsolutePath().toString());
+        Process p = pb.start();
+        String text;
+        try (var in = p.getInputStream()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        if (z >= 12) {
-            l.add("grid");
+        p.waitFor();
+        Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
+        Matcher p50 = Pattern.compile("\\s50%\\s+(\\S+)").matcher(text);
+        Matcher p99 = Pattern.compile("\\s99%\\s+(\\S+)").matcher(text);
+        if (!rps.find() || !p50.find() || !p99.find()) {
+            return "ours cached (wrk): no result:\n" + text + "\n";
         }
-        if (z >= 14) {
-            l.add("microgrid");
-        }
-        return l;
+        return String.format("%-62s %,8.0f tiles/s  p50 %9s  p99 %9s  (wrk -t2 -c16 -d15s, hot set of %d tiles)%n",
+                "ours cached over HTTP (wrk, gzip)", Double.parseDouble(rps.group(1)), p50.group(1), p99.group(1), n);
     }
 
-    private static void get(HttpClient http, String url) throws Exception {
+    private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200 && r.statusCode() != 204) {
             throw new IllegalStateException(url + " → " + r.statusCode());
         }
+        return r;
+    }
+
+    private static long[] pick(long[] a, List<Integer> idx) {
+        return idx.stream().mapToLong(i -> a[i]).toArray();
+    }
+
+    private static double ratio(long[] a, long[] b) {
+        return (double) Arrays.stream(a).sum() / Arrays.stream(b).sum();
+    }
+
+    private static double p(long[] nanos, double q) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) (s.length * q))] / 1e6;
     }
 
     private static String line(String what, long[] nanos, long totalNanos) {
-        long[] s = nanos.clone();
-        Arrays.sort(s);
         return String.format("%-62s %,8.0f tiles/s  p50 %6.2f ms  p99 %6.2f ms  (%,d tiles in %.1f s)%n", what,
-                s.length / (totalNanos / 1e9), s[s.length / 2] / 1e6, s[(int) (s.length * 0.99)] / 1e6, s.length, totalNanos / 1e9);
+                nanos.length / (totalNanos / 1e9), p(nanos, 0.5), p(nanos, 0.99), nanos.length, totalNanos / 1e9);
     }
 }

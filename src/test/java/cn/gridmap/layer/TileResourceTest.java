@@ -47,6 +47,8 @@ class TileResourceTest {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    TileService service;
 
     static JtsMvt decode(byte[] mvt) throws Exception {
         return MvtReader.loadMvt(new ByteArrayInputStream(mvt), new GeometryFactory(), new TagKeyValueMapConverter());
@@ -232,8 +234,12 @@ class TileResourceTest {
                 urls.add("/tiles/microgrid/" + z + "/" + (c[0] + dx) + "/" + (c[1] + dy) + ".mvt");
             }
         }
+        service.invalidateAll();
         for (String u : urls) {
-            before.put(u, given().get(u).header("ETag"));
+            Response first = given().get(u);
+            assertEquals("MISS", first.header("X-Cache"));
+            assertTrue(Double.parseDouble(first.header("Server-Timing").replace("render;dur=", "")) > 0, "a miss says how long it rendered");
+            before.put(u, first.header("ETag"));
             assertEquals("HIT", given().get(u).header("X-Cache"), "cached after the first request");
         }
         String micro;
@@ -277,6 +283,7 @@ class TileResourceTest {
             } else {
                 Response r = given().get(u);
                 assertEquals("HIT", r.header("X-Cache"), u + " does not intersect the change: still cached");
+                assertEquals("render;dur=0.000", r.header("Server-Timing"), "a hit renders nothing");
                 assertEquals(before.get(u), r.header("ETag"));
             }
         }
