@@ -194,7 +194,7 @@
   const clickProviders = [];
 
   Object.assign(window.gridmap, { restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
-    setAllLevels, clickProviders, searchProviders: [], panes: Object.keys(panes) });
+    setAllLevels, clickProviders, searchProviders: [] });
 
   function popupHtml(r) {
     const chain = (r.chain || []).map((c) => `${esc(c.name)} <span class="code">${esc(c.code)}</span>`).join('<br>');
