@@ -11,12 +11,10 @@ window.gridmapApi = (function () {
   }
   return {
     mapConfig: () => json('api/map-config'),
-    basemap: () => json('api/basemap'),
     region: (code) => json('api/regions/' + encodeURIComponent(code)),
     regionGeometry: (code) => json('api/regions/' + encodeURIComponent(code) + '/geometry'),
-    regions: (level, bbox, tolerance, signal) => json('api/regions?level=' + level
-        + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(5)).join(',') : '')
-        + '&tolerance=' + tolerance.toFixed(7), signal),
+    labels: (level, bbox, signal) => json('api/regions/labels?level=' + level
+        + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(5)).join(',') : ''), signal),
     search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),
     point: (lon, lat) => json('api/point/4326/' + lon.toFixed(7) + ',' + lat.toFixed(7)),
     tileCatalogue: () => json('tiles'),

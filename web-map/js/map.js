@@ -111,13 +111,36 @@
   const highlight = L.geoJSON(null, { pane: 'highlight', style: { color: '#00e5ff', weight: 3, fill: false }, interactive: false })
     .addTo(map);
 
-  // district names: six labels, placed once at each district's centre
-  const labels = L.geoJSON(null, { pane: 'labels', interactive: false, style: { stroke: false, fill: false },
-    onEachFeature: (f, layer) => layer.bindTooltip(esc(f.properties.name),
-      { permanent: true, direction: 'center', className: 'district-label', pane: 'labels' }) }).addTo(map);
+  // names: districts everywhere (placed once), streets from zoom 11 and communities from 13 (by viewport), each at
+  // its region's stored label point; a level's names show only while the level itself is shown
+  const LABELS = [{ level: 'district', minZoom: 0, whole: true }, { level: 'street', minZoom: 11 }, { level: 'community', minZoom: 13 }];
+  const labels = L.layerGroup().addTo(map);
+  const labelGroups = {};
+  const labelRequests = {};
+  LABELS.forEach((d) => { labelGroups[d.level] = L.layerGroup().addTo(labels); });
   async function loadLabels() {
-    labels.addData(await api.regions('district', null, 0.002));
+    const z = Math.round(map.getZoom());
+    await Promise.all(LABELS.map(async (d) => {
+      const group = labelGroups[d.level];
+      if (z < d.minZoom || !state.visibleLevels.has(d.level)) { group.clearLayers(); group.loaded = false; return; }
+      if (d.whole && group.loaded) return;
+      if (labelRequests[d.level]) labelRequests[d.level].abort();
+      const ctrl = new AbortController();
+      labelRequests[d.level] = ctrl;
+      const b = map.getBounds().pad(0.1);
+      try {
+        const list = await api.labels(d.level, d.whole ? null : [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], ctrl.signal);
+        group.clearLayers();
+        list.forEach((l) => L.tooltip({ permanent: true, direction: 'center', className: d.level + '-label', pane: 'labels' })
+          .setLatLng([l.lat, l.lon]).setContent(esc(l.name)).addTo(group));
+        group.loaded = true;
+      } catch (e) {
+        if (e.name !== 'AbortError') setStatus('names: ' + e.message);
+      }
+    }));
   }
+  let labelTimer = null;
+  map.on('moveend', () => { clearTimeout(labelTimer); labelTimer = setTimeout(loadLabels, 150); });
 
   // ---------------------------------------------------------------- layer switcher + legend
   // the switcher's check boxes toggle levels inside the one composite layer
@@ -128,7 +151,7 @@
     overlays[lv.label + (lv.derived ? ' *' : '')] = toggles[lv.id];
   });
   overlays['水系与陆地 Water + land'] = basemapTiles;
-  overlays['区名 District names'] = labels;
+  overlays['名称 Names'] = labels;
   const layerControl = L.control.layers({}, overlays, { collapsed: false, position: 'topright' }).addTo(map);
   map.on('overlayadd overlayremove', (e) => {
     const lv = LEVELS.find((l) => toggles[l.id] === e.layer);
@@ -136,6 +159,7 @@
     if (e.type === 'overlayadd') state.visibleLevels.add(lv.id); else state.visibleLevels.delete(lv.id);
     redrawRegions();
     levelMaybeChanged();
+    loadLabels();
   });
 
   const AllLevels = L.Control.extend({

@@ -44,6 +44,7 @@ public class TileService {
     private final PgListener listener;
     private final Cache<String, Tile> cache;
     private final AtomicLong epoch = new AtomicLong();
+    private volatile double[] bounds;
 
     /** A rendered tile: its MVT bytes, its ETag, whether it came from the cache, and the time spent rendering it now. */
     public record Tile(byte[] bytes, String etag, boolean cached, long renderNanos) {
@@ -203,6 +204,7 @@ public class TileService {
         Set<String> whole = new HashSet<>();
         boolean counts = what.equals("regions") || what.equals("counts");
         if (what.equals("regions")) {
+            bounds = null;
             catalog.all().stream().filter(l -> l.kind() == TileLayer.Kind.REGION).forEach(l -> whole.add(l.id()));
         } else if (catalog.get(what) != null) {
             whole.add(what);
@@ -223,6 +225,7 @@ public class TileService {
     }
 
     void invalidateAll() {
+        bounds = null;
         epoch.incrementAndGet();
         cache.invalidateAll();
     }
@@ -234,12 +237,18 @@ public class TileService {
         return tile[0] - mx <= box[2] && tile[2] + mx >= box[0] && tile[1] - my <= box[3] && tile[3] + my >= box[1];
     }
 
-    /** The city's WGS84 bounds {minLon, minLat, maxLon, maxLat}. */
+    /** The city's WGS84 bounds {minLon, minLat, maxLon, maxLat}, kept until a region change is heard of. */
     public double[] cityBounds() {
+        double[] b = bounds;
+        if (b != null) {
+            return b.clone();
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TileSql.CITY_BOUNDS);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+            b = new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+            bounds = b;
+            return b.clone();
         } catch (SQLException e) {
             throw new IllegalStateException("city bounds: " + e.getMessage(), e);
         }

@@ -63,6 +63,17 @@ public class RegionResource {
     }
 
     @GET
+    @Path("/labels")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Label points of one level ([{code, name, level, lon, lat}]), by bbox and/or parent; 400 when too many match")
+    public String labels(
+            @Parameter(description = "city|district|street|community|grid|microgrid", required = true) @QueryParam("level") String level,
+            @Parameter(description = "minLon,minLat,maxLon,maxLat (WGS84)") @QueryParam("bbox") String bbox,
+            @Parameter(description = "only children of this region code") @QueryParam("parent") String parent) {
+        return service.labels(level, bbox, parent);
+    }
+
+    @GET
     @Path("/search")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Regions by code prefix or name fragment, exact matches first")

@@ -69,13 +69,39 @@ public class RegionService {
      * Requests matching more than {@code gridmap.api.max-features} regions get a 400 saying by how much.
      */
     public String collection(String levelName, String bboxText, String parent, Double tolerance) {
+        Level level = level(levelName);
+        BBox bbox = BBox.parse(bboxText);
+        double tol = tolerance(tolerance);
+        long matched = checkedCount(level, bbox, parent);
+        Query q = bind(em.createNativeQuery(RegionSql.collection()), level, bbox, parent).setParameter("tol", tol)
+                .setParameter("limit", config.api().maxFeatures());
+        String features = (String) q.getSingleResult();
+        return "{\"type\":\"FeatureCollection\",\"numberMatched\":" + matched + ",\"features\":" + features + "}";
+    }
+
+    /**
+     * Label points of one level (JSON array of code, name, level, lon, lat), by bbox and/or parent, under the same
+     * limit as {@link #collection}.
+     */
+    public String labels(String levelName, String bboxText, String parent) {
+        Level level = level(levelName);
+        BBox bbox = BBox.parse(bboxText);
+        checkedCount(level, bbox, parent);
+        return (String) bind(em.createNativeQuery(RegionSql.labels()), level, bbox, parent).setParameter("limit", config.api().maxFeatures())
+                .getSingleResult();
+    }
+
+    private static Level level(String levelName) {
         Level level = Level.fromWire(levelName);
         if (level == null) {
             throw ApiException.badRequest("level must be one of " + Arrays.stream(Level.values()).map(Level::wireName).toList()
                     + ", got '" + levelName + "'");
         }
-        BBox bbox = BBox.parse(bboxText);
-        double tol = tolerance(tolerance);
+        return level;
+    }
+
+    /** How many regions match; 400 when more than {@code gridmap.api.max-features}. */
+    private long checkedCount(Level level, BBox bbox, String parent) {
         Query count = bind(em.createNativeQuery(RegionSql.COLLECTION_COUNT), level, bbox, parent);
         long matched = ((Number) count.getSingleResult()).longValue();
         int max = config.api().maxFeatures();
@@ -83,10 +109,7 @@ public class RegionService {
             throw ApiException.badRequest("the request matches " + matched + " " + level.wireName()
                     + " regions, more than the limit of " + max + "; use a smaller bbox, a parent, or a coarser level");
         }
-        Query q = bind(em.createNativeQuery(RegionSql.collection()), level, bbox, parent).setParameter("tol", tol)
-                .setParameter("limit", max);
-        String features = (String) q.getSingleResult();
-        return "{\"type\":\"FeatureCollection\",\"numberMatched\":" + matched + ",\"features\":" + features + "}";
+        return matched;
     }
 
     private static Query bind(Query q, Level level, BBox b, String parent) {

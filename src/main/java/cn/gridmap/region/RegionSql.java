@@ -47,6 +47,16 @@ final class RegionSql {
                      'geometry', ST_AsGeoJSON(CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END, 7)::json) AS f
               %s ORDER BY code LIMIT :limit) x""";
 
+    /** Label points (the stored point on surface, back in WGS84) with code, name and level, as a JSON array. */
+    static final String LABELS = """
+            SELECT coalesce(json_agg(json_build_object('code', code, 'name', name, 'level', level,
+                     'lon', round(ST_X(p)::numeric, 6), 'lat', round(ST_Y(p)::numeric, 6)) ORDER BY code)::text, '[]') FROM (
+              SELECT code, name, level, ST_Transform(label_3857, %d) AS p %s ORDER BY code LIMIT :limit) x""";
+
+    static String labels() {
+        return LABELS.formatted(Srid.STORAGE, COLLECTION_FILTER);
+    }
+
     static String feature() {
         return FEATURE.formatted(PROPERTIES, CURRENT);
     }

@@ -222,6 +222,29 @@ class TileResourceTest {
                 .body("vector_layers[0].fields.code", equalTo("String"));
     }
 
+    /** Every layer's TileJSON, and a composite's, against a JSON Schema of TileJSON 3.0.0 (which catches a broken one). */
+    @Test
+    void everyTileJsonValidatesAgainstTheTileJson300Schema() throws Exception {
+        com.networknt.schema.Schema schema;
+        try (var in = getClass().getResourceAsStream("/layer/tilejson-3.0.0.schema.json")) {
+            schema = com.networknt.schema.SchemaRegistry.withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(in);
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> ids = given().get("/tiles").then().statusCode(200).extract().jsonPath().getList("id");
+        List<String> docs = new java.util.ArrayList<>(ids);
+        docs.add("microgrid,grid,community,street,district,city");
+        for (String id : docs) {
+            var doc = mapper.readTree(given().get("/tiles/" + id + ".json").then().statusCode(200).extract().asString());
+            assertEquals(List.of(), schema.validate(doc).stream().map(e -> e.getInstanceLocation() + " " + e.getMessage()).toList(), id);
+            assertTrue(doc.get("minzoom").asInt() <= doc.get("maxzoom").asInt(), id);
+        }
+        var broken = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(given().get("/tiles/grid.json").asString());
+        broken.remove("tiles");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("vector_layers").get(0)).remove("fields");
+        assertEquals(2, schema.validate(broken).size(), "the schema sees a missing tiles array and a layer without fields");
+    }
+
     /** Changing one grid in SQL drops exactly the cached tiles that intersect it; the others stay cached. */
     @Test
     void aBoundaryChangeInvalidatesOnlyTheTilesItTouches() throws Exception {

@@ -13,6 +13,10 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +116,22 @@ class RegionResourceTest {
         given().queryParam("level", "street").queryParam("parent", "321182").get("/api/regions").then().statusCode(200)
                 .body("numberMatched", equalTo(6))
                 .body("features.properties.parentCode", everyItem(equalTo("321182")));
+    }
+
+    @Test
+    void everyStreetsLabelPointLiesInsideThatStreet() {
+        List<Map<String, Object>> labels = given().queryParam("level", "street").get("/api/regions/labels").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        assertEquals(60, labels.size());
+        for (Map<String, Object> l : labels) {
+            String at = ((Number) l.get("lon")).doubleValue() + "," + ((Number) l.get("lat")).doubleValue();
+            assertEquals(l.get("code"), given().get("/api/point/4326/" + at).then().statusCode(200).extract().path("regions[2].code"),
+                    l.get("name") + " at " + at);
+        }
+        given().queryParam("level", "community").queryParam("bbox", "119.42,32.18,119.46,32.21").get("/api/regions/labels").then()
+                .statusCode(200).body("level", everyItem(equalTo("community"))).body("size()", greaterThan(3));
+        given().queryParam("level", "microgrid").get("/api/regions/labels").then().statusCode(400)
+                .body("message", containsString("more than the limit"));
     }
 
     @Test
