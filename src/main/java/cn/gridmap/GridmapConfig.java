@@ -100,6 +100,10 @@ public interface GridmapConfig {
 
         /** Folder where import uploads and error reports are kept (default: the system temp folder). */
         Optional<String> workDir();
+
+        /** How long an import's error report is kept; uploads a stopped service left behind go after a day. */
+        @WithDefault("30d")
+        java.time.Duration reportRetention();
     }
 
     /** Protection of ID numbers and phones. */

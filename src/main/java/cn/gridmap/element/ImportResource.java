@@ -38,8 +38,12 @@ public class ImportResource {
     @Operation(summary = "The rows that were not stored: line, field, reason (CSV)")
     public Response errors(@PathParam("id") String id) throws IOException, SQLException {
         long n = id(id);
-        service.status(n);
+        ImportService.ImportStatus status = service.status(n);
         Path report = service.errorReport(n);
+        if (report == null && status.rowsFailed() > 0 && !status.status().equals("running")) {
+            throw new ApiException(410, "the error report of import " + n + " was deleted: reports are kept for "
+                    + service.reportRetention().toDays() + " days");
+        }
         if (report == null) {
             throw ApiException.notFound("import " + n + " has no error report");
         }

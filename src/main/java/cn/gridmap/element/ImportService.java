@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -62,6 +66,11 @@ public class ImportService {
         return t;
     });
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gridmap-import-janitor");
+        t.setDaemon(true);
+        return t;
+    });
 
     public ImportService(DataSource dataSource, LiveGridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
             GridmapConfig config) {
@@ -80,16 +89,21 @@ public class ImportService {
 
     private static final class Running {
         final Progress progress;
+        final Path file;
         volatile Future<?> future;
         volatile long rowsRead;
         volatile long rowsFailed;
 
-        Running(Progress progress) {
+        Running(Progress progress, Path file) {
             this.progress = progress;
+            this.file = file;
         }
     }
 
-    /** Jobs left 'running' by a service that died mid-import stored nothing: say so. */
+    /**
+     * Jobs left 'running' by a service that died mid-import stored nothing: say so. Then clean the work folder now
+     * and every hour.
+     */
     void onStart(@Observes StartupEvent e) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             int n = s.executeUpdate("UPDATE import_job SET status = 'aborted', finished_at = now(), message = "
@@ -98,10 +112,43 @@ public class ImportService {
                 LOG.warnf("%d import(s) were interrupted by a stop; nothing of them was stored", n);
             }
         }
+        janitor.scheduleWithFixedDelay(() -> {
+            try {
+                cleanWorkDir(Instant.now());
+            } catch (IOException | RuntimeException x) {
+                LOG.warnf("import work folder not cleaned: %s", x.getMessage());
+            }
+        }, 0, 1, TimeUnit.HOURS);
     }
 
     void onStop(@Observes ShutdownEvent e) {
         worker.shutdownNow();
+        janitor.shutdownNow();
+    }
+
+    /**
+     * Deletes error reports older than the retention, and uploads older than a day that no running import reads (a
+     * stopped service leaves its upload behind). Returns how many files went.
+     */
+    int cleanWorkDir(Instant now) throws IOException {
+        Instant reports = now.minus(config.elements().reportRetention());
+        Instant uploads = now.minus(Duration.ofDays(1));
+        int deleted = 0;
+        try (var files = Files.list(workDir())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                Instant modified = Files.getLastModifiedTime(p).toInstant();
+                boolean old = name.startsWith("import-") && name.endsWith(".errors.csv") && modified.isBefore(reports)
+                        || name.startsWith("upload-") && modified.isBefore(uploads) && running.values().stream().noneMatch(r -> p.equals(r.file));
+                if (old && Files.deleteIfExists(p)) {
+                    deleted++;
+                }
+            }
+        }
+        if (deleted > 0) {
+            LOG.infof("import work folder: %d old file(s) deleted", deleted);
+        }
+        return deleted;
     }
 
     public Path workDir() throws IOException {
@@ -128,7 +175,7 @@ public class ImportService {
         try (Connection c = dataSource.getConnection()) {
             id = ImportJobs.start(c, kind.wire, fileName == null || fileName.isBlank() ? "upload" : fileName);
         }
-        Running run = new Running(new Progress("import " + id + " (" + kind.wire + ")"));
+        Running run = new Running(new Progress("import " + id + " (" + kind.wire + ")"), file);
         running.put(id, run);
         String defaultCrs = crs == null || crs.isBlank() ? "4326" : crs;
         run.future = worker.submit(() -> execute(id, kind, format, file, defaultCrs, run));
@@ -168,6 +215,11 @@ public class ImportService {
                         first.isEmpty() ? null : first, first.isEmpty() ? null : "/api/import/" + id + "/errors");
             }
         }
+    }
+
+    /** How long error reports are kept. */
+    public Duration reportRetention() {
+        return config.elements().reportRetention();
     }
 
     /** The error report (CSV: line,field,reason), or null when there is none. */

@@ -50,6 +50,8 @@ class ImportTest {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    ImportService imports;
 
     static String id(String first17) {
         return first17 + IdNumbers.checkCharacter(first17);
@@ -194,6 +196,29 @@ class ImportTest {
         List<String> lines = report(job.getLong("id"));
         assertTrue(lines.get(0).startsWith("3,credit_code") && lines.get(0).contains("check character"), lines.get(0));
         assertTrue(lines.get(1).startsWith("4,credit_code") && lines.get(1).contains("line 2"), lines.get(1));
+    }
+
+    /** Reports are kept for the retention (30 days), then deleted, and asking for one says it is gone. */
+    @Test
+    void errorReportsOlderThanTheRetentionAreDeletedAndThenAre410() throws Exception {
+        String good = credit("91321102MA9XXXX02");
+        String csv = "external_id,credit_code,name,kind,x,y\n"
+                + "IMP-R1," + good + ",保留测试有限公司,enterprise," + LON + "," + LAT + "\n"
+                + "IMP-R2,not-a-code,坏代码有限公司,enterprise," + LON + "," + LAT + "\n";
+        long oldJob = importCsv("organizations", csv, "").getLong("id");
+        long newJob = importCsv("organizations", csv, "").getLong("id");
+        java.nio.file.Path oldReport = imports.errorReport(oldJob);
+        java.nio.file.Files.setLastModifiedTime(oldReport, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(31))));
+        java.nio.file.Path orphan = java.nio.file.Files.createTempFile(imports.workDir(), "upload-", ".part");
+        java.nio.file.Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+
+        assertTrue(imports.cleanWorkDir(java.time.Instant.now()) >= 2);
+        assertFalse(java.nio.file.Files.exists(oldReport), "a 31-day-old report is deleted");
+        assertFalse(java.nio.file.Files.exists(orphan), "an upload a stopped service left behind is deleted");
+        given().get("/api/import/" + oldJob + "/errors").then().statusCode(410).body("message", containsString("kept for 30 days"));
+        assertEquals(1, report(newJob).size(), "a fresh report stays");
     }
 
     @Test
