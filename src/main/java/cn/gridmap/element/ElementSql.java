@@ -127,6 +127,48 @@ final class ElementSql {
         }
     }
 
+    /**
+     * After an import into {@code table}: recomputes only the statistics that table feeds, for the micro-grids in
+     * temporary table {@code touched(code)} (a micro-grid without a statistics row yet gets a full one). A house file
+     * then scans houses, not the 3 M people.
+     */
+    static void refreshStats(Connection c, String touchedTable, String table) throws SQLException {
+        String touched = quoteIdent(touchedTable);
+        String in = " IN (SELECT code FROM " + touched + ")";
+        String update = switch (table) {
+            case "person" -> """
+                    UPDATE microgrid_stats m SET people = COALESCE(p.n, 0), registered = COALESCE(p.registered, 0),
+                           migrant = COALESCE(p.migrant, 0), tags = COALESCE(g.tags, '{}'::jsonb)
+                    FROM %1$s t
+                    LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered,
+                                      count(*) FILTER (WHERE residence = 'migrant') migrant
+                               FROM person WHERE microgrid_code %2$s GROUP BY 1) p ON p.microgrid_code = t.code
+                    LEFT JOIN (SELECT microgrid_code, jsonb_object_agg(tag, n) tags
+                               FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person
+                                     WHERE tags <> '{}' AND microgrid_code %2$s GROUP BY 1, 2) x GROUP BY 1) g ON g.microgrid_code = t.code
+                    WHERE m.microgrid_code = t.code""";
+            case "house" -> """
+                    UPDATE microgrid_stats m SET houses = COALESCE(h.n, 0), rental_houses = COALESCE(h.rental, 0),
+                           households = COALESCE(h.households, 0)
+                    FROM %1$s t
+                    LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, sum(households) households
+                               FROM house WHERE microgrid_code %2$s GROUP BY 1) h ON h.microgrid_code = t.code
+                    WHERE m.microgrid_code = t.code""";
+            case "component", "organization", "event" -> """
+                    UPDATE microgrid_stats m SET %3$ss = COALESCE(x.n, 0)
+                    FROM %1$s t
+                    LEFT JOIN (SELECT microgrid_code, count(*) n FROM %3$s WHERE microgrid_code %2$s GROUP BY 1) x ON x.microgrid_code = t.code
+                    WHERE m.microgrid_code = t.code""";
+            default -> throw new IllegalArgumentException("no statistics for " + table);
+        };
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE stats_missing ON COMMIT DROP AS SELECT DISTINCT code FROM " + touched
+                    + " t WHERE code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM microgrid_stats m WHERE m.microgrid_code = t.code)");
+            rebuildStats(c, "stats_missing");
+            s.execute(String.format(update, touched, in, table));
+        }
+    }
+
     /** Moves element_seq past every id in use (synthetic ids are blocks per community). */
     static void advanceSequence(Connection c) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT setval('element_seq', GREATEST(1");

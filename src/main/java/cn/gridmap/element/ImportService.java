@@ -310,6 +310,7 @@ public class ImportService {
             progress.phase("storing");
             String oldExtent = kind == ImportKind.PEOPLE ? null : extent(c, "SELECT ST_Extent(t.geom) FROM " + kind.table
                     + " t JOIN stage s ON s.external_id = t.external_id");
+            noteOldPlaces(c, kind);
             long stored = upsert(c, kind, id);
             t[2] = System.nanoTime();
             progress.phase("statistics");
@@ -420,12 +421,19 @@ public class ImportService {
         }
     }
 
-    /** Recomputes the statistics of the micro-grids this import touched (old and new places of updated rows). */
+    /** Before the upsert: the micro-grids that rows about to be updated leave (their counts go down). */
+    private static void noteOldPlaces(Connection c, ImportKind kind) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT t.microgrid_code AS code FROM " + kind.table
+                    + " t JOIN stage s ON s.external_id = t.external_id");
+        }
+    }
+
+    /** After the upsert: recomputes the statistics this kind feeds for the micro-grids left and entered. */
     private static void refreshStats(Connection c, ImportKind kind) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT microgrid_code AS code FROM stage");
-            s.execute("INSERT INTO touched SELECT DISTINCT t.microgrid_code FROM " + kind.table + " t JOIN stage s ON s.external_id = t.external_id");
-            ElementSql.rebuildStats(c, "touched");
+            s.execute("INSERT INTO touched SELECT DISTINCT microgrid_code FROM stage");
+            ElementSql.refreshStats(c, "touched", kind.table);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -196,6 +197,46 @@ class ImportTest {
         List<String> lines = report(job.getLong("id"));
         assertTrue(lines.get(0).startsWith("3,credit_code") && lines.get(0).contains("check character"), lines.get(0));
         assertTrue(lines.get(1).startsWith("4,credit_code") && lines.get(1).contains("line 2"), lines.get(1));
+    }
+
+    /**
+     * A component re-imported elsewhere leaves its old micro-grid's count; after imports of components, houses and
+     * people, every touched micro-grid's statistics equal a full recount from the tables.
+     */
+    @Test
+    void statisticsFollowAMovedElementAndEqualAFullRecount() throws Exception {
+        double lon2 = LON + 0.02;
+        String component = "external_id,class_code,state,x,y\nIMP-M1,0101,完好,%s," + LAT + "\n";
+        importCsv("components", String.format(component, LON), "");
+        String left = scalar("SELECT microgrid_code FROM component WHERE external_id = 'IMP-M1'");
+        long before = Long.parseLong(scalar("SELECT components FROM microgrid_stats WHERE microgrid_code = ?", left));
+        importCsv("components", String.format(component, lon2), "");
+        String entered = scalar("SELECT microgrid_code FROM component WHERE external_id = 'IMP-M1'");
+        assertNotEquals(left, entered, "the component moved to another micro-grid");
+        assertEquals(before - 1, Long.parseLong(scalar("SELECT components FROM microgrid_stats WHERE microgrid_code = ?", left)));
+        importCsv("houses", "external_id,address,use,households,x,y,crs\nIMP-MH1,江苏省镇江市京口区统计路1号,rental,3," + lon2 + "," + LAT
+                + ",4326\n", "");
+        String house = existingHouse();
+        importCsv("people", "external_id,name,id_number,phone,gender,residence,tags,house\nIMP-MP1,吴十," + id("32110219950707773")
+                + ",,,migrant,elderly_alone," + house + "\n", "");
+        List<String> codes = List.of(left, entered, scalar("SELECT microgrid_code FROM person WHERE external_id = 'IMP-MP1'"));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT * FROM microgrid_stats");
+                ElementSql.rebuildStats(c);
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ((SELECT * FROM microgrid_stats EXCEPT SELECT * FROM kept) "
+                        + "UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM microgrid_stats)) d WHERE d.microgrid_code = ANY (?)")) {
+                    ps.setArray(1, c.createArrayOf("text", codes.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        assertEquals(0, rs.getLong(1), "incremental statistics of " + codes + " equal a full recount");
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     /** Reports are kept for the retention (30 days), then deleted, and asking for one says it is gone. */
