@@ -308,9 +308,7 @@ public class ImportService {
             failed[0] += sqlChecks(c, kind, errors);
             t[1] = System.nanoTime();
             progress.phase("storing");
-            String oldExtent = kind == ImportKind.PEOPLE ? null : extent(c, "SELECT ST_Extent(t.geom) FROM " + kind.table
-                    + " t JOIN stage s ON s.external_id = t.external_id");
-            noteOldPlaces(c, kind);
+            String oldExtent = noteOldPlaces(c, kind);
             long stored = upsert(c, kind, id);
             t[2] = System.nanoTime();
             progress.phase("statistics");
@@ -421,12 +419,18 @@ public class ImportService {
         }
     }
 
-    /** Before the upsert: the micro-grids that rows about to be updated leave (their counts go down). */
-    private static void noteOldPlaces(Connection c, ImportKind kind) throws SQLException {
+    /**
+     * Before the upsert, in one pass over the rows about to be updated: the micro-grids they leave (their counts go
+     * down) and, for kinds with points, the extent they leave (its tiles are redrawn).
+     */
+    private static String noteOldPlaces(Connection c, ImportKind kind) throws SQLException {
+        boolean points = kind != ImportKind.PEOPLE;
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT t.microgrid_code AS code FROM " + kind.table
-                    + " t JOIN stage s ON s.external_id = t.external_id");
+            s.execute("CREATE TEMP TABLE leaving ON COMMIT DROP AS SELECT t.microgrid_code" + (points ? ", t.geom" : "") + " FROM "
+                    + kind.table + " t JOIN stage s ON s.external_id = t.external_id");
+            s.execute("CREATE TEMP TABLE touched ON COMMIT DROP AS SELECT DISTINCT microgrid_code AS code FROM leaving");
         }
+        return points ? extent(c, "SELECT ST_Extent(geom) FROM leaving") : null;
     }
 
     /** After the upsert: recomputes the statistics this kind feeds for the micro-grids left and entered. */
