@@ -137,7 +137,12 @@ public class ImportService {
         try (var files = Files.list(workDir())) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 String name = p.getFileName().toString();
-                Instant modified = Files.getLastModifiedTime(p).toInstant();
+                Instant modified;
+                try {
+                    modified = Files.getLastModifiedTime(p).toInstant();
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // an import that just ended removed its upload
+                }
                 boolean old = name.startsWith("import-") && name.endsWith(".errors.csv") && modified.isBefore(reports)
                         || name.startsWith("upload-") && modified.isBefore(uploads) && running.values().stream().noneMatch(r -> p.equals(r.file));
                 if (old && Files.deleteIfExists(p)) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.Params;
 import jakarta.ws.rs.GET;
@@ -37,9 +39,9 @@ public class OgcResource {
             "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions");
     private final OgcService service;
     private final TileService tiles;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final ObjectMapper json;
 
-    public OgcResource(OgcService service, TileService tiles, com.fasterxml.jackson.databind.ObjectMapper json) {
+    public OgcResource(OgcService service, TileService tiles, ObjectMapper json) {
         this.service = service;
         this.tiles = tiles;
         this.json = json;
