@@ -109,9 +109,9 @@
   }
 
   // ---------------------------------------------------------------- element points from the tiles
-  // Events, components and organisations are drawn from one composite tile from the point zoom (TileJSON) on. A click
-  // near a point asks the service for the elements around it (the popup carries what tiles never do: descriptions,
-  // departments, masked phones).
+  // Events, components and organisations are drawn from one composite tile from their point zoom (the /tiles
+  // catalogue) on. A click near a point asks the service for the elements around it (the popup carries what tiles
+  // never do: descriptions, departments, masked phones).
   const KINDS = [
     { id: 'events', label: '事件 Events', color: '#d7301f', popup: (e) => `<b>${esc(e.className)}</b> <span class="code">${esc(e.classCode)}</span><br>`
       + `${esc(e.occurredAt.substring(0, 16).replace('T', ' '))}<br>${esc(e.description)}` },
