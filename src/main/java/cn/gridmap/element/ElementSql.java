@@ -17,29 +17,38 @@ final class ElementSql {
             + "AND i.tablename = ANY (?) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = "
             + "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)";
 
-    /** {@code %1$s}/{@code %2$s}: a filter on micro-grid codes for the element tables / the regions (empty for all). */
-    private static final String REBUILD_STATS = """
-            DELETE FROM microgrid_stats WHERE TRUE %1$s;
-            INSERT INTO microgrid_stats (microgrid_code, district_code, people, registered, migrant, tags, houses, rental_houses,
-                                         households, components, organizations, events)
-            SELECT r.code, split_part(r.path, '/', 2),
-                   COALESCE(p.n, 0), COALESCE(p.registered, 0), COALESCE(p.migrant, 0), COALESCE(t.tags, '{}'::jsonb),
-                   COALESCE(h.n, 0), COALESCE(h.rental, 0), COALESCE(h.households, 0),
-                   COALESCE(c.n, 0), COALESCE(o.n, 0), COALESCE(e.n, 0)
-            FROM region r
-            LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered,
-                              count(*) FILTER (WHERE residence = 'migrant') migrant
-                       FROM person WHERE TRUE %1$s GROUP BY 1) p ON p.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, jsonb_object_agg(tag, n) tags
-                       FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person WHERE tags <> '{}' %1$s GROUP BY 1, 2) x
-                       GROUP BY 1) t ON t.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, sum(households) households
-                       FROM house WHERE TRUE %1$s GROUP BY 1) h ON h.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM component WHERE TRUE %1$s GROUP BY 1) c ON c.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM organization WHERE TRUE %1$s GROUP BY 1) o ON o.microgrid_code = r.code
-            LEFT JOIN (SELECT microgrid_code, count(*) n FROM event WHERE TRUE %1$s GROUP BY 1) e ON e.microgrid_code = r.code
-            WHERE r.level = 'microgrid' AND r.generation_high IS NULL %2$s
-            """;
+    /*
+     * The statistics each element table feeds, per micro-grid, written once for the full rebuild and for an
+     * import's refresh. {@code %1$s} is a filter on the micro-grid code ("AND microgrid_code IN (…)", or empty).
+     */
+    /** person → people, registered, migrant (as n, registered, migrant). */
+    private static final String PEOPLE = "SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered, "
+            + "count(*) FILTER (WHERE residence = 'migrant') migrant FROM person WHERE TRUE %1$s GROUP BY 1";
+    /** person → tags (a JSON object tag → count). */
+    private static final String TAGS = "SELECT microgrid_code, jsonb_object_agg(tag, n) tags FROM (SELECT microgrid_code, unnest(tags) tag, "
+            + "count(*) n FROM person WHERE tags <> '{}' %1$s GROUP BY 1, 2) x GROUP BY 1";
+    /** house → houses, rental_houses, households (as n, rental, households). */
+    private static final String HOUSES = "SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, "
+            + "sum(households) households FROM house WHERE TRUE %1$s GROUP BY 1";
+    /** component, organization, event → their count column (as n); {@code %2$s} is the table. */
+    private static final String COUNT = "SELECT microgrid_code, count(*) n FROM %2$s WHERE TRUE %1$s GROUP BY 1";
+
+    /** Rebuilds the statistics rows of the micro-grids that {@code elements} / {@code regions} select (empty: all). */
+    private static String rebuildSql(String elements, String regions) {
+        return "DELETE FROM microgrid_stats WHERE TRUE " + elements + ";\n"
+                + "INSERT INTO microgrid_stats (microgrid_code, district_code, people, registered, migrant, tags, houses, rental_houses, "
+                + "households, components, organizations, events) "
+                + "SELECT r.code, split_part(r.path, '/', 2), COALESCE(p.n, 0), COALESCE(p.registered, 0), COALESCE(p.migrant, 0), "
+                + "COALESCE(t.tags, '{}'::jsonb), COALESCE(h.n, 0), COALESCE(h.rental, 0), COALESCE(h.households, 0), "
+                + "COALESCE(c.n, 0), COALESCE(o.n, 0), COALESCE(e.n, 0) FROM region r"
+                + " LEFT JOIN (" + String.format(PEOPLE, elements) + ") p ON p.microgrid_code = r.code"
+                + " LEFT JOIN (" + String.format(TAGS, elements) + ") t ON t.microgrid_code = r.code"
+                + " LEFT JOIN (" + String.format(HOUSES, elements) + ") h ON h.microgrid_code = r.code"
+                + " LEFT JOIN (" + String.format(COUNT, elements, "component") + ") c ON c.microgrid_code = r.code"
+                + " LEFT JOIN (" + String.format(COUNT, elements, "organization") + ") o ON o.microgrid_code = r.code"
+                + " LEFT JOIN (" + String.format(COUNT, elements, "event") + ") e ON e.microgrid_code = r.code"
+                + " WHERE r.level = 'microgrid' AND r.generation_high IS NULL " + regions;
+    }
 
     private ElementSql() {
     }
@@ -115,7 +124,7 @@ final class ElementSql {
 
     static void rebuildStats(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(String.format(REBUILD_STATS, "", ""));
+            s.execute(rebuildSql("", ""));
         }
     }
 
@@ -123,7 +132,7 @@ final class ElementSql {
     static void rebuildStats(Connection c, String touchedTable) throws SQLException {
         try (Statement s = c.createStatement()) {
             String in = " IN (SELECT code FROM " + quoteIdent(touchedTable) + ")";
-            s.execute(String.format(REBUILD_STATS, "AND microgrid_code" + in, "AND r.code" + in));
+            s.execute(rebuildSql("AND microgrid_code" + in, "AND r.code" + in));
         }
     }
 
@@ -134,38 +143,23 @@ final class ElementSql {
      */
     static void refreshStats(Connection c, String touchedTable, String table) throws SQLException {
         String touched = quoteIdent(touchedTable);
-        String in = " IN (SELECT code FROM " + touched + ")";
-        String update = switch (table) {
-            case "person" -> """
-                    UPDATE microgrid_stats m SET people = COALESCE(p.n, 0), registered = COALESCE(p.registered, 0),
-                           migrant = COALESCE(p.migrant, 0), tags = COALESCE(g.tags, '{}'::jsonb)
-                    FROM %1$s t
-                    LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered,
-                                      count(*) FILTER (WHERE residence = 'migrant') migrant
-                               FROM person WHERE microgrid_code %2$s GROUP BY 1) p ON p.microgrid_code = t.code
-                    LEFT JOIN (SELECT microgrid_code, jsonb_object_agg(tag, n) tags
-                               FROM (SELECT microgrid_code, unnest(tags) tag, count(*) n FROM person
-                                     WHERE tags <> '{}' AND microgrid_code %2$s GROUP BY 1, 2) x GROUP BY 1) g ON g.microgrid_code = t.code
-                    WHERE m.microgrid_code = t.code""";
-            case "house" -> """
-                    UPDATE microgrid_stats m SET houses = COALESCE(h.n, 0), rental_houses = COALESCE(h.rental, 0),
-                           households = COALESCE(h.households, 0)
-                    FROM %1$s t
-                    LEFT JOIN (SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE use = 'rental') rental, sum(households) households
-                               FROM house WHERE microgrid_code %2$s GROUP BY 1) h ON h.microgrid_code = t.code
-                    WHERE m.microgrid_code = t.code""";
-            case "component", "organization", "event" -> """
-                    UPDATE microgrid_stats m SET %3$ss = COALESCE(x.n, 0)
-                    FROM %1$s t
-                    LEFT JOIN (SELECT microgrid_code, count(*) n FROM %3$s WHERE microgrid_code %2$s GROUP BY 1) x ON x.microgrid_code = t.code
-                    WHERE m.microgrid_code = t.code""";
+        String filter = "AND microgrid_code IN (SELECT code FROM " + touched + ")";
+        String set = switch (table) {
+            case "person" -> "people = COALESCE(p.n, 0), registered = COALESCE(p.registered, 0), migrant = COALESCE(p.migrant, 0), "
+                    + "tags = COALESCE(g.tags, '{}'::jsonb) FROM " + touched + " t"
+                    + " LEFT JOIN (" + String.format(PEOPLE, filter) + ") p ON p.microgrid_code = t.code"
+                    + " LEFT JOIN (" + String.format(TAGS, filter) + ") g ON g.microgrid_code = t.code";
+            case "house" -> "houses = COALESCE(h.n, 0), rental_houses = COALESCE(h.rental, 0), households = COALESCE(h.households, 0) FROM "
+                    + touched + " t LEFT JOIN (" + String.format(HOUSES, filter) + ") h ON h.microgrid_code = t.code";
+            case "component", "organization", "event" -> table + "s = COALESCE(x.n, 0) FROM " + touched + " t"
+                    + " LEFT JOIN (" + String.format(COUNT, filter, table) + ") x ON x.microgrid_code = t.code";
             default -> throw new IllegalArgumentException("no statistics for " + table);
         };
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE stats_missing ON COMMIT DROP AS SELECT DISTINCT code FROM " + touched
                     + " t WHERE code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM microgrid_stats m WHERE m.microgrid_code = t.code)");
             rebuildStats(c, "stats_missing");
-            s.execute(String.format(update, touched, in, table));
+            s.execute("UPDATE microgrid_stats m SET " + set + " WHERE m.microgrid_code = t.code");
         }
     }
 
