@@ -94,7 +94,7 @@ final class OgcHtml {
             b.append("<tr><td><a href=\"items/").append(esc(id)).append("?f=html\">").append(esc(id)).append("</a></td>");
             for (String c : columns) {
                 JsonNode v = f.get("properties").get(c);
-                b.append("<td>").append(v == null || v.isNull() ? "" : esc(v.isTextual() ? v.asText() : v.toString())).append("</td>");
+                b.append("<td>").append(cell(v)).append("</td>");
             }
             b.append("</tr>");
         }
@@ -107,10 +107,14 @@ final class OgcHtml {
                 "collection", "../../" + collectionId + "?f=html", "items", "../items?f=html");
         b.append("<div id=\"map\"></div><table>");
         f.get("properties").fields().forEachRemaining(e -> b.append("<tr><th>").append(esc(e.getKey())).append("</th><td>")
-                .append(e.getValue().isNull() ? "" : esc(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()))
-                .append("</td></tr>"));
+                .append(cell(e.getValue())).append("</td></tr>"));
         b.append("</table>");
         return end(withMap(b, f, "../../../../"), json);
+    }
+
+    /** A property value as table-cell text: empty for null, strings as they are, anything else as JSON; escaped. */
+    private static String cell(JsonNode v) {
+        return v == null || v.isNull() ? "" : esc(v.isTextual() ? v.asText() : v.toString());
     }
 
     /** Leaflet (served with the web map) draws the features over the offline land and water tiles. */
