@@ -101,6 +101,10 @@ class MapBrowserTest {
         assertTrue(gridCode.matches("\\d{15}"));
         js("window.gridmap.map.setView([arguments[0], arguments[1]], 14)", lat, lon);
         waitFor("window.gridmap.state.loaded.grid > 0 && window.gridmap.map.getZoom() === 14");
+        // names of the streets and communities in view, at their label points
+        waitFor("document.querySelectorAll('.street-label').length > 0 && document.querySelectorAll('.community-label').length > 0");
+        assertTrue(driver.findElements(By.cssSelector(".community-label")).stream().anyMatch(e -> e.getText().equals("贺家弄社区")),
+                "the community under the urban core is named");
         clickAt(lat, lon);
         new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".leaflet-popup .region-code")).isEmpty());
         String shown = driver.findElement(By.cssSelector(".leaflet-popup .region-code")).getText();
