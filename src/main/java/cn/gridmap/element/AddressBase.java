@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class AddressBase {
+    public static final String PROVINCE = "江苏省";
+
     private final DataSource dataSource;
 
     public AddressBase(DataSource dataSource) {
@@ -45,7 +47,7 @@ public class AddressBase {
                 + "JOIN region k ON k.code = d.parent_code AND k.generation_high IS NULL ORDER BY p.id";
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                String prefix = SyntheticCity.addressPrefix(rs.getString(14), rs.getString(13), rs.getString(11), rs.getString(9));
+                String prefix = addressPrefix(rs.getString(14), rs.getString(13), rs.getString(11), rs.getString(9));
                 String own = rs.getInt(2) == 42 ? rs.getString(4) + rs.getString(5) + "号" + rs.getString(3) : rs.getString(3);
                 sink.accept(new PlaceRow(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getDouble(6),
                         rs.getDouble(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
@@ -87,5 +89,21 @@ public class AddressBase {
                 return new Nearest(rs.getLong(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4), Math.round(rs.getDouble(5) * 100) / 100.0);
             }
         }
+    }
+
+    /** The start of every standard address in a community: province, city, district, street, community (short). */
+    public static String addressPrefix(String city, String district, String street, String community) {
+        return PROVINCE + city + district + street + shortCommunity(community);
+    }
+
+    /** "梦溪社区居委会" → "梦溪社区", "雩北村村委会" → "雩北村": the name used in addresses. */
+    public static String shortCommunity(String name) {
+        if (name.endsWith("村委会")) {
+            return name.substring(0, name.length() - 3);
+        }
+        if (name.endsWith("居委会")) {
+            return name.substring(0, name.length() - 3);
+        }
+        return name;
     }
 }

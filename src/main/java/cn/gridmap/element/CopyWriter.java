@@ -11,17 +11,17 @@ import org.postgresql.copy.CopyManager;
  * about 1 MB. Also formats rows into a detached {@link Rows} buffer, so several threads can prepare rows that one
  * connection sends in order.
  */
-final class CopyWriter implements AutoCloseable {
+public final class CopyWriter implements AutoCloseable {
     private static final int FLUSH_AT = 1 << 20;
     private final CopyIn copy;
     private final Rows rows = new Rows();
     private long count;
 
-    CopyWriter(CopyManager manager, String copySql) throws SQLException {
+    public CopyWriter(CopyManager manager, String copySql) throws SQLException {
         this.copy = manager.copyIn(copySql);
     }
 
-    Rows row() throws SQLException {
+    public Rows row() throws SQLException {
         if (rows.sb.length() >= FLUSH_AT) {
             flush();
         }
@@ -30,7 +30,7 @@ final class CopyWriter implements AutoCloseable {
     }
 
     /** Adds one row prepared elsewhere to the buffer. */
-    void add(Rows prepared) throws SQLException {
+    public void add(Rows prepared) throws SQLException {
         rows.sb.append(prepared.sb);
         count++;
         if (rows.sb.length() >= FLUSH_AT) {
@@ -39,7 +39,7 @@ final class CopyWriter implements AutoCloseable {
     }
 
     /** Sends rows prepared elsewhere (in order). */
-    void append(Rows prepared) throws SQLException {
+    public void append(Rows prepared) throws SQLException {
         if (rows.sb.length() > 0) {
             flush();
         }
@@ -54,12 +54,12 @@ final class CopyWriter implements AutoCloseable {
         rows.sb.setLength(0);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
     /** Ends the COPY; @return the rows the server took. */
-    long finish() throws SQLException {
+    public long finish() throws SQLException {
         flush();
         return copy.endCopy();
     }
@@ -72,12 +72,12 @@ final class CopyWriter implements AutoCloseable {
     }
 
     /** A CSV row builder: fields separated by commas, rows ended with {@link #end()}. */
-    static final class Rows {
+    public static final class Rows {
         final StringBuilder sb = new StringBuilder(1 << 16);
         long rows;
         private boolean first = true;
 
-        Rows field(String s) {
+        public Rows field(String s) {
             sep();
             if (s != null) {
                 boolean quote = s.isEmpty() || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
@@ -91,31 +91,31 @@ final class CopyWriter implements AutoCloseable {
             return this;
         }
 
-        Rows field(long v) {
+        public Rows field(long v) {
             sep();
             sb.append(v);
             return this;
         }
 
-        Rows field(double v) {
+        public Rows field(double v) {
             sep();
             sb.append(v);
             return this;
         }
 
-        Rows field(boolean v) {
+        public Rows field(boolean v) {
             sep();
             sb.append(v ? 't' : 'f');
             return this;
         }
 
-        Rows nul() {
+        public Rows nul() {
             sep();
             return this;
         }
 
         /** A point as hex EWKB with SRID 4326 (PostGIS reads it without parsing text numbers). */
-        Rows point(double lon, double lat) {
+        public Rows point(double lon, double lat) {
             sep();
             sb.append("0101000020E6100000");
             hex(Double.doubleToRawLongBits(lon));
@@ -130,7 +130,13 @@ final class CopyWriter implements AutoCloseable {
             }
         }
 
-        Rows end() {
+        /** Empties the buffer for reuse. */
+        public void clear() {
+            sb.setLength(0);
+            rows = 0;
+        }
+
+        public Rows end() {
             sb.append('\n');
             first = true;
             rows++;

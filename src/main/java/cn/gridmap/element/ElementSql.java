@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The element capability's bulk SQL: secondary indexes around first loads, statistics, id sequence. */
-final class ElementSql {
-    static final List<String> TABLES = List.of("address_place", "building", "house", "person", "component", "organization", "event");
+public final class ElementSql {
+    public static final List<String> TABLES = List.of("address_place", "building", "house", "person", "component", "organization", "event");
 
     /** Secondary indexes (not backing a constraint) of the element tables, as (name, definition). */
     private static final String SECONDARY = "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
@@ -65,7 +65,7 @@ final class ElementSql {
      *
      * @return the DDL that restores what was dropped, in order
      */
-    static List<String> prepareFirstLoad(Connection c) throws SQLException {
+    public static List<String> prepareFirstLoad(Connection c) throws SQLException {
         List<String> restore = new ArrayList<>();
         List<String> drops = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(CONSTRAINTS)) {
@@ -93,7 +93,7 @@ final class ElementSql {
     }
 
     /** Drops the secondary indexes of the element tables (inside the caller's transaction); @return their definitions */
-    static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
+    public static List<String> dropSecondaryIndexes(Connection c) throws SQLException {
         List<String> defs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SECONDARY)) {
@@ -113,7 +113,7 @@ final class ElementSql {
         return defs;
     }
 
-    static void restore(Connection c, List<String> definitions) throws SQLException {
+    public static void restore(Connection c, List<String> definitions) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL maintenance_work_mem = '256MB'");
             for (String d : definitions) {
@@ -122,14 +122,14 @@ final class ElementSql {
         }
     }
 
-    static void rebuildStats(Connection c) throws SQLException {
+    public static void rebuildStats(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(rebuildSql("", ""));
         }
     }
 
     /** Recomputes only the micro-grids listed in temporary table {@code touched(code)}. */
-    static void rebuildStats(Connection c, String touchedTable) throws SQLException {
+    public static void rebuildStats(Connection c, String touchedTable) throws SQLException {
         try (Statement s = c.createStatement()) {
             String in = " IN (SELECT code FROM " + quoteIdent(touchedTable) + ")";
             s.execute(rebuildSql("AND microgrid_code" + in, "AND r.code" + in));
@@ -141,7 +141,7 @@ final class ElementSql {
      * temporary table {@code touched(code)} (a micro-grid without a statistics row yet gets a full one). A house file
      * then scans houses, not the 3 M people.
      */
-    static void refreshStats(Connection c, String touchedTable, String table) throws SQLException {
+    public static void refreshStats(Connection c, String touchedTable, String table) throws SQLException {
         String touched = quoteIdent(touchedTable);
         String filter = "AND microgrid_code IN (SELECT code FROM " + touched + ")";
         String set = switch (table) {
@@ -164,7 +164,7 @@ final class ElementSql {
     }
 
     /** Moves element_seq past every id in use (synthetic ids are blocks per community). */
-    static void advanceSequence(Connection c) throws SQLException {
+    public static void advanceSequence(Connection c) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT setval('element_seq', GREATEST(1");
         for (String t : TABLES) {
             sql.append(", (SELECT COALESCE(max(id), 0) FROM ").append(t).append(")");

@@ -1,2 +1,2 @@
-/** Map layers: the offline basemap now; vector tiles and OGC API Features come with issue 5. */
+/** Map layers: vector tiles (ST_AsMVT, a cache of compressed tiles invalidated by extent), TileJSON, OGC API Features, the basemap. */
 package cn.gridmap.layer;

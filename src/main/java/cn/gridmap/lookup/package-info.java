@@ -1,2 +1,5 @@
-/** Point → regions lookup (PostGIS for now; the in-memory engine comes with issue 3). */
+/**
+ * Point → regions: the in-memory index of the current micro-grids (single and streamed batch lookups, rebuilt on
+ * every region change) and the PostGIS engine, which gives the same answer by the same rule from SQL.
+ */
 package cn.gridmap.lookup;

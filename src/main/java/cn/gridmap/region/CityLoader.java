@@ -30,7 +30,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Loads the city into an empty database on start: reads geodata/, derives the lower levels and writes
+ * Loads the city into an empty database on start: reads geodata/, has {@link LowerLevels} derive the levels below the
+ * districts and writes
  * everything with COPY in one transaction (all or nothing; a crash leaves no partial city). Replicas
  * starting together serialise on an advisory lock; a database that already holds regions is left alone,
  * so later starts take seconds.
@@ -43,10 +44,12 @@ public class CityLoader {
 
     private final DataSource dataSource;
     private final GridmapConfig config;
+    private final LowerLevels lowerLevels;
 
-    public CityLoader(DataSource dataSource, GridmapConfig config) {
+    public CityLoader(DataSource dataSource, GridmapConfig config, LowerLevels lowerLevels) {
         this.dataSource = dataSource;
         this.config = config;
+        this.lowerLevels = lowerLevels;
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -64,11 +67,9 @@ public class CityLoader {
         long t0 = System.nanoTime();
         CityDataReader reader = new CityDataReader(config.city().geodataDir().map(Path::of).orElse(null));
         CityData data = reader.read();
-        HierarchyGenerator.Params params = new HierarchyGenerator.Params(config.city().seed(),
-                config.city().households(), config.city().gridHouseholds(), config.city().microgridHouseholds());
-        LOG.infof("loading %s %s: deriving streets, communities, grids and micro-grids (seed %d) ...",
-                data.cityCode(), data.cityName(), params.seed());
-        List<RegionDraft> drafts = new HierarchyGenerator(params).generate(data);
+        LOG.infof("loading %s %s: streets, communities, grids and micro-grids: %s ...",
+                data.cityCode(), data.cityName(), lowerLevels.description());
+        List<RegionDraft> drafts = lowerLevels.derive(data);
         List<CityDataReader.BasemapFeature> basemap = reader.basemap();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -83,7 +84,7 @@ public class CityLoader {
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO generation (id, description, active) VALUES (1, ?, TRUE)")) {
-                    ps.setString(1, "Initial city: real districts, derived lower levels (seed " + params.seed() + ")");
+                    ps.setString(1, "Initial city: real districts, " + lowerLevels.description());
                     ps.executeUpdate();
                 }
                 CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();

@@ -28,6 +28,8 @@ class CityInvariantsTest {
     DataSource dataSource;
     @Inject
     GridmapConfig config;
+    @Inject
+    LowerLevels lowerLevels;
 
     private long count(String sql) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -112,9 +114,7 @@ class CityInvariantsTest {
                 stored.update(rs.getBytes(2));
             }
         }
-        HierarchyGenerator.Params p = new HierarchyGenerator.Params(config.city().seed(), config.city().households(),
-                config.city().gridHouseholds(), config.city().microgridHouseholds());
-        List<RegionDraft> again = new ArrayList<>(new HierarchyGenerator(p).generate(new CityDataReader(null).read()));
+        List<RegionDraft> again = new ArrayList<>(lowerLevels.derive(new CityDataReader(null).read()));
         again.sort((a, b) -> a.code().compareTo(b.code()));
         MessageDigest fresh = MessageDigest.getInstance("SHA-256");
         WKBWriter wkb = new WKBWriter(2, org.locationtech.jts.io.ByteOrderValues.LITTLE_ENDIAN);

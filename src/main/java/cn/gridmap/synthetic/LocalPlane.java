@@ -1,4 +1,4 @@
-package cn.gridmap.region;
+package cn.gridmap.synthetic;
 
 /**
  * A local equirectangular plane in metres around Zhenjiang, used only while deriving the hierarchy so that

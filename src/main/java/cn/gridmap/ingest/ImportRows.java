@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,6 +18,10 @@ import cn.gridmap.lookup.GridIndex;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.element.PlacementMethod;
+import cn.gridmap.element.CreditCodes;
+import cn.gridmap.element.IdNumbers;
+import cn.gridmap.element.CopyWriter;
 
 /**
  * Validates and places one input row of an import and writes it as a staging row, or explains (field + reason) why
@@ -145,7 +149,7 @@ final class ImportRows {
         out.field(r.line()).field(externalId).field(name).field(gender).field(birth).field(protector.encrypt(id))
                 .field(protector.blindIndex(id)).field(phone == null ? null : protector.encrypt(phone))
                 .field(phone == null ? null : protector.blindIndex(phone)).field(residence).field(tags).field(house != null ? house : address)
-                .field(house != null ? SyntheticLoader.METHOD_BUILDING : Geocoder.EXACT).field(1.0).field(house).field(houseAddress).end();
+                .field(house != null ? PlacementMethod.BUILDING : Geocoder.EXACT).field(1.0).field(house).field(houseAddress).end();
     }
 
     private void component(ImportReader.Row r, String externalId, List<RowError> errors, CopyWriter.Rows out) {
@@ -280,7 +284,7 @@ final class ImportRows {
                 errors.add(new RowError(r.line(), "x", String.format("%s,%s (crs %s) = %.6f,%.6f is outside the city", x, y, crs.id(), ll[0], ll[1])));
                 return null;
             }
-            return new Placement(ll[0], ll[1], at[0], at[1], x + "," + y, crs.id(), SyntheticLoader.METHOD_COORDINATE, 1.0);
+            return new Placement(ll[0], ll[1], at[0], at[1], x + "," + y, crs.id(), PlacementMethod.COORDINATE, 1.0);
         }
         String address = r.get("address");
         if (!addressAllowed || address == null) {

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.io.IOException;
 import java.nio.file.Path;

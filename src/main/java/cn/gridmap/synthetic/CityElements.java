@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.synthetic;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +16,9 @@ import org.postgresql.PGConnection;
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.lookup.LiveGridIndex;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.element.ElementSql;
+import cn.gridmap.ingest.Progress;
+import cn.gridmap.ingest.ImportJobs;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -36,6 +36,8 @@ import cn.gridmap.lookup.LiveGridIndex;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.web.ApiException;
+import cn.gridmap.element.ElementSql;
+import cn.gridmap.element.CopyWriter;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -289,8 +291,7 @@ public class ImportService {
                         throw new InterruptedException("the service is stopping");
                     }
                     run.rowsRead++;
-                    scratch.sb.setLength(0);
-                    scratch.rows = 0;
+                    scratch.clear();
                     List<ImportRows.RowError> problems = rows.map(row, scratch);
                     if (problems.isEmpty()) {
                         w.add(scratch);

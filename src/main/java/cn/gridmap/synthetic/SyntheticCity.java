@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.synthetic;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +25,7 @@ import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 
 import cn.gridmap.geo.Geometries;
+import cn.gridmap.element.AddressBase;
 
 /**
  * The synthetic standard-address base of the city, derived deterministically from the stored micro-grids (which
@@ -51,7 +52,6 @@ public final class SyntheticCity {
     /** Ids of a community's elements are community index × this + a serial. */
     static final long ID_BLOCK = 10_000_000L;
     /** The province of the standard addresses (GB/T 2260: 32 = 江苏省). */
-    public static final String PROVINCE = "江苏省";
 
     final long seed;
     final double scale;
@@ -150,7 +150,7 @@ public final class SyntheticCity {
     }
 
     /** Reads the current micro-grids, their chain names and the water from the database. */
-    static SyntheticCity read(Connection c, long seed, double scale) throws SQLException {
+    public static SyntheticCity read(Connection c, long seed, double scale) throws SQLException {
         Map<String, String[]> regions = new HashMap<>(); // code -> level, name, parent
         String cityName = "";
         try (Statement s = c.createStatement();
@@ -179,9 +179,9 @@ public final class SyntheticCity {
                         String[] comm = regions.get(cc);
                         String[] street = regions.get(comm[2]);
                         String[] district = regions.get(street[2]);
-                        String shortName = shortCommunity(comm[1]);
+                        String shortName = AddressBase.shortCommunity(comm[1]);
                         com = new Community(list.size(), cc, shortName, street[2],
-                                addressPrefix(cityName, district[1], street[1], comm[1]));
+                                AddressBase.addressPrefix(cityName, district[1], street[1], comm[1]));
                         byCode.put(cc, com);
                         list.add(com);
                     }
@@ -206,21 +206,6 @@ public final class SyntheticCity {
         return new SyntheticCity(seed, scale, cityName, list, water);
     }
 
-    /** The start of every standard address in a community: province, city, district, street, community (short). */
-    public static String addressPrefix(String city, String district, String street, String community) {
-        return PROVINCE + city + district + street + shortCommunity(community);
-    }
-
-    /** "梦溪社区居委会" → "梦溪社区", "雩北村村委会" → "雩北村": the name used in addresses. */
-    public static String shortCommunity(String name) {
-        if (name.endsWith("村委会")) {
-            return name.substring(0, name.length() - 3);
-        }
-        if (name.endsWith("居委会")) {
-            return name.substring(0, name.length() - 3);
-        }
-        return name;
-    }
 
     /** Road names unique in the city; compound and village names unique in their district. */
     private void nameUniquePlaces() {

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,15 +21,15 @@ public final class Progress {
         this.label = label;
     }
 
-    void expect(long rows) {
+    public void expect(long rows) {
         this.expected = rows;
     }
 
-    void phase(String phase) {
+    public void phase(String phase) {
         this.phase = phase;
     }
 
-    void tick(long rows) {
+    public void tick(long rows) {
         long d = done.addAndGet(rows);
         long e = expected;
         if (e > 0) {
@@ -43,7 +43,7 @@ public final class Progress {
     }
 
     /** Records that a phase finished with {@code rows} rows; @return rows */
-    long add(String what, long rows) {
+    public long add(String what, long rows) {
         LOG.infof("%s: %,d %s stored (%.1f s)", label, rows, what, seconds());
         return rows;
     }

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -24,6 +24,9 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 import cn.gridmap.geo.ChinaOffsets;
+import cn.gridmap.element.CreditCodes;
+import cn.gridmap.element.ElementSql;
+import cn.gridmap.element.IdNumbers;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,11 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Rows of {@code import_job}: one per bulk import, written in the import's own transaction. */
-final class ImportJobs {
+public final class ImportJobs {
     private ImportJobs() {
     }
 
-    static long start(Connection c, String kind, String source) throws SQLException {
+    public static long start(Connection c, String kind, String source) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_job (kind, source, status) VALUES (?, ?, 'running') RETURNING id")) {
             ps.setString(1, kind);
             ps.setString(2, source);
@@ -21,7 +21,7 @@ final class ImportJobs {
         }
     }
 
-    static void finish(Connection c, long id, String status, long read, long stored, long failed, String message) throws SQLException {
+    public static void finish(Connection c, long id, String status, long read, long stored, long failed, String message) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE import_job SET status = ?, rows_read = ?, rows_stored = ?, rows_failed = ?, "
                 + "message = ?, finished_at = now() WHERE id = ?")) {
             ps.setString(1, status);

@@ -1,4 +1,4 @@
-package cn.gridmap.region;
+package cn.gridmap.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,9 @@ import org.locationtech.jts.io.WKBWriter;
 import org.locationtech.jts.io.WKTReader;
 
 import cn.gridmap.geo.Geometries;
+import cn.gridmap.region.RegionDraft;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.CityData;
 
 /** The derivation on a small two-district city written inline (no database). */
 class HierarchyGeneratorTest {

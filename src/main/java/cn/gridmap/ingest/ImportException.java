@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import cn.gridmap.web.ApiException;
 

@@ -1,7 +1,9 @@
-package cn.gridmap.element;
+package cn.gridmap.synthetic;
 
 import java.time.LocalDate;
 import java.util.Random;
+import cn.gridmap.element.CreditCodes;
+import cn.gridmap.element.IdNumbers;
 
 /**
  * Word lists and identifier makers of the synthetic city. Every value is drawn from a caller's seeded {@link Random},
@@ -48,7 +50,7 @@ public final class SyntheticNames {
     private SyntheticNames() {
     }
 
-    static String person(Random rnd, boolean male) {
+    public static String person(Random rnd, boolean male) {
         int s = (int) (SURNAMES.length() * Math.pow(rnd.nextDouble(), 1.8));
         String given = male ? GIVEN_M : GIVEN_F;
         StringBuilder sb = new StringBuilder(3).append(SURNAMES.charAt(s)).append(given.charAt(rnd.nextInt(given.length())));
@@ -76,7 +78,7 @@ public final class SyntheticNames {
      * A synthetic ID number: address code, birth date, order code 900–999 whose parity carries the gender (odd male),
      * check character. {@code serial} (0..49) must be unique per address code, birth date and gender for uniqueness.
      */
-    static String idNumber(String addressCode, LocalDate birth, boolean male, int serial) {
+    public static String idNumber(String addressCode, LocalDate birth, boolean male, int serial) {
         if (serial < 0 || serial > 49) {
             throw new IllegalArgumentException("serial 0..49");
         }
@@ -86,7 +88,7 @@ public final class SyntheticNames {
         return first17 + IdNumbers.checkCharacter(first17);
     }
 
-    static String mobile(Random rnd) {
+    public static String mobile(Random rnd) {
         StringBuilder sb = new StringBuilder(11).append(MOBILE_PREFIX[rnd.nextInt(MOBILE_PREFIX.length)]);
         for (int i = 0; i < 8; i++) {
             sb.append((char) ('0' + rnd.nextInt(10)));

@@ -1,4 +1,4 @@
-package cn.gridmap.region;
+package cn.gridmap.synthetic;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +35,9 @@ import org.locationtech.jts.operation.polygonize.Polygonizer;
 import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
 
 import cn.gridmap.geo.Geometries;
+import cn.gridmap.region.RegionDraft;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.CityData;
 
 /**
  * Derives streets, communities, grids and micro-grids inside the real district polygons, deterministically.

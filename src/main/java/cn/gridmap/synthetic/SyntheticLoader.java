@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.synthetic;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,15 +17,18 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import org.postgresql.copy.CopyManager;
 
-import cn.gridmap.element.SyntheticCity.Building;
-import cn.gridmap.element.SyntheticCity.House;
-import cn.gridmap.element.SyntheticCity.Place;
-import cn.gridmap.element.SyntheticCity.Structure;
+import cn.gridmap.synthetic.SyntheticCity.Building;
+import cn.gridmap.synthetic.SyntheticCity.House;
+import cn.gridmap.synthetic.SyntheticCity.Place;
+import cn.gridmap.synthetic.SyntheticCity.Structure;
 import cn.gridmap.geo.ChinaOffsets;
 import cn.gridmap.geocode.Geocoder;
 import cn.gridmap.lookup.GridIndex;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.element.PlacementMethod;
+import cn.gridmap.element.CopyWriter;
+import cn.gridmap.ingest.Progress;
 
 /**
  * Writes the synthetic city (address base, houses, people, components, organisations, events) with COPY on one
@@ -35,8 +38,8 @@ import cn.gridmap.security.PersonalDataProtector;
  */
 final class SyntheticLoader {
     private static final Logger LOG = Logger.getLogger(SyntheticLoader.class);
-    static final String METHOD_COORDINATE = "coordinate";
-    static final String METHOD_BUILDING = "building_centroid";
+    private static final String METHOD_COORDINATE = PlacementMethod.COORDINATE;
+    private static final String METHOD_BUILDING = PlacementMethod.BUILDING;
     private static final LocalDate REFERENCE = LocalDate.of(2026, 1, 1);
     private static final long EVENTS_FROM = LocalDateTime.of(2024, 1, 1, 0, 0).toEpochSecond(ZoneOffset.ofHours(8));
     private static final long EVENTS_TO = LocalDateTime.of(2026, 11, 1, 0, 0).toEpochSecond(ZoneOffset.ofHours(8));

@@ -1,4 +1,4 @@
-package cn.gridmap.element;
+package cn.gridmap.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +24,9 @@ import cn.gridmap.lookup.GridIndex;
 import cn.gridmap.lookup.LiveGridIndex;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.synthetic.CityElements;
+import cn.gridmap.synthetic.SyntheticNames;
+import cn.gridmap.element.IdNumbers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
