@@ -250,7 +250,10 @@ public final class GridIndex {
                 hits.add(new double[] {d, r});
             }
         }
-        hits.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        // nearest first to the centimetre (the precision the API reports; the two engines' metrics differ below it),
+        // then by code
+        hits.sort((a, b) -> Math.round(a[0] * 100) != Math.round(b[0] * 100) ? Long.compare(Math.round(a[0] * 100), Math.round(b[0] * 100))
+                : code((int) a[1]).compareTo(code((int) b[1])));
         return hits.stream().map(h -> (int) h[1]).toList();
     }
 

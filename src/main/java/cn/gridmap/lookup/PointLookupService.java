@@ -1,10 +1,16 @@
 package cn.gridmap.lookup;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+
+import javax.sql.DataSource;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.Coordinates;
@@ -13,11 +19,11 @@ import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionRecord.RegionRef;
 import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 /**
  * Point → regions, by the in-memory {@link GridIndex} (default) or by PostGIS {@code ST_Covers} ({@code engine=postgis},
- * the operational fallback and the reference the engine is tested against).
+ * the operational fallback and the reference the engine is tested against: one indexed statement, the best SQL we
+ * could write for the same answer).
  *
  * <p>Shared-edge rule (both engines): a point on the boundary between regions belongs, at each level, to the
  * covering region with the lowest code among the children of the region chosen one level up (city first). Every
@@ -28,12 +34,12 @@ public class PointLookupService {
     public static final String MEMORY = "memory";
     public static final String POSTGIS = "postgis";
 
-    private final EntityManager em;
+    private final DataSource dataSource;
     private final LiveGridIndex index;
     private final GridmapConfig.Lookup config;
 
-    public PointLookupService(EntityManager em, LiveGridIndex index, GridmapConfig config) {
-        this.em = em;
+    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config) {
+        this.dataSource = dataSource;
         this.index = index;
         this.config = config.lookup();
     }
@@ -114,11 +120,6 @@ public class PointLookupService {
         return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
     }
 
-    /** The region version the database holds now (what the PostGIS engine answers for). */
-    private long databaseVersion() {
-        return ((Number) em.createNativeQuery(LookupSql.VERSION).getSingleResult()).longValue();
-    }
-
     private PointLookupResult byIndex(Query q) {
         GridIndex idx = index.current();
         int[] chain = idx.chain(idx.locateMicro(q.lon(), q.lat()));
@@ -139,28 +140,33 @@ public class PointLookupService {
                 neighbours, MEMORY, idx.version());
     }
 
+    /** One prepared statement, one round trip ({@link LookupSql#LOOKUP}); the answer is shaped like the index's. */
     private PointLookupResult byPostgis(Query q) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(LookupSql.COVERING).setParameter("lon", q.lon()).setParameter("lat", q.lat())
-                .getResultList();
-        List<RegionRef> regions = chainByRule(rows);
+        List<RegionRef> regions = new ArrayList<>();
+        List<RegionRef> around = new ArrayList<>();
         Double distance = null;
-        Boolean near = null;
-        List<RegionRef> neighbours = null;
-        if (regions.size() > Level.GRID.ordinal()) {
-            String grid = regions.get(Level.GRID.ordinal()).code();
-            distance = round(((Number) em.createNativeQuery(LookupSql.BOUNDARY_DISTANCE).setParameter("lon", q.lon())
-                    .setParameter("lat", q.lat()).setParameter("code", grid).getSingleResult()).doubleValue());
-            near = distance < config.nearBoundaryMeters();
-            if (near) {
-                @SuppressWarnings("unchecked")
-                List<Object[]> n = em.createNativeQuery(LookupSql.NEIGHBOURS).setParameter("lon", q.lon()).setParameter("lat", q.lat())
-                        .setParameter("code", grid).setParameter("meters", config.nearBoundaryMeters()).getResultList();
-                neighbours = n.stream().map(o -> new RegionRef((String) o[0], (String) o[1], (String) o[2])).toList();
+        long version = -1;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LookupSql.LOOKUP)) {
+            ps.setDouble(1, q.lon());
+            ps.setDouble(2, q.lat());
+            ps.setDouble(3, config.nearBoundaryMeters());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    switch (rs.getInt(1)) {
+                        case 0 -> regions.add(new RegionRef(rs.getString(3), rs.getString(4), rs.getString(5)));
+                        case 1 -> distance = round(rs.getDouble(6));
+                        case 2 -> around.add(new RegionRef(rs.getString(3), rs.getString(4), rs.getString(5)));
+                        default -> version = (long) rs.getDouble(6);
+                    }
+                }
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostGIS lookup at " + q.lon() + "," + q.lat() + " failed: " + e.getMessage(), e);
         }
+        Boolean near = distance == null ? null : distance < config.nearBoundaryMeters();
+        List<RegionRef> neighbours = Boolean.TRUE.equals(near) ? around : null;
         return new PointLookupResult(q.crs().id(), q.x(), q.y(), q.lon(), q.lat(), filter(regions, q.level()), distance, near,
-                neighbours, POSTGIS, databaseVersion());
+                neighbours, POSTGIS, version);
     }
 
     private static List<RegionRef> filter(List<RegionRef> chain, Level level) {
@@ -169,25 +175,5 @@ public class PointLookupService {
 
     private static double round(double metres) {
         return Math.round(metres * 100) / 100.0;
-    }
-
-    /** Applies the shared-edge rule to rows ordered by level then code: (code, name, level, parent_code). */
-    static List<RegionRef> chainByRule(List<Object[]> rows) {
-        List<RegionRef> chain = new ArrayList<>();
-        String level = null;
-        for (Object[] r : rows) {
-            String code = (String) r[0];
-            String lvl = (String) r[2];
-            String parentCode = (String) r[3];
-            if (lvl.equals(level)) {
-                continue; // a sibling with a higher code on a shared edge
-            }
-            if (chain.isEmpty() ? parentCode != null : !chain.get(chain.size() - 1).code().equals(parentCode)) {
-                continue; // covers the point but hangs under a region the rule did not choose
-            }
-            chain.add(new RegionRef(code, (String) r[1], lvl));
-            level = lvl;
-        }
-        return chain;
     }
 }

@@ -113,8 +113,28 @@ class EngineMatchesPostgisTest {
         }
         Map<Integer, List<String>> chains = new HashMap<>();
         for (var e : rows.entrySet()) {
-            chains.put(e.getKey(), PointLookupService.chainByRule(e.getValue()).stream().map(RegionRef::code).toList());
+            chains.put(e.getKey(), chainByRule(e.getValue()).stream().map(RegionRef::code).toList());
         }
         return chains;
+    }
+
+    /** Applies the shared-edge rule to rows ordered by level then code: (code, name, level, parent_code). */
+    private static List<RegionRef> chainByRule(List<Object[]> rows) {
+        List<RegionRef> chain = new ArrayList<>();
+        String level = null;
+        for (Object[] r : rows) {
+            String code = (String) r[0];
+            String lvl = (String) r[2];
+            String parentCode = (String) r[3];
+            if (lvl.equals(level)) {
+                continue; // a sibling with a higher code on a shared edge
+            }
+            if (chain.isEmpty() ? parentCode != null : !chain.get(chain.size() - 1).code().equals(parentCode)) {
+                continue; // covers the point but hangs under a region the rule did not choose
+            }
+            chain.add(new RegionRef(code, (String) r[1], lvl));
+            level = lvl;
+        }
+        return chain;
     }
 }

@@ -93,6 +93,37 @@ class PointResourceTest {
     }
 
     @Test
+    void bothEnginesAgreeOnSharedVerticesAndNearEdgesIncludingTheNeighbours() throws SQLException {
+        // every vertex of 5 grids (shared by two or three grids: near the boundary, with neighbours), the midpoint of
+        // each of their edges, and points 4 m inside each edge's midpoint
+        List<Object[]> points = rows("""
+                WITH g AS (SELECT geom FROM region WHERE level = 'grid' ORDER BY md5(code) LIMIT 5),
+                ring AS (SELECT ST_ExteriorRing((ST_Dump(geom)).geom) r FROM g),
+                seg AS (SELECT ST_PointN(r, n) a, ST_PointN(r, n + 1) b FROM ring, generate_series(1, ST_NPoints(r) - 1) n)
+                SELECT ST_X(a), ST_Y(a) FROM seg
+                UNION ALL SELECT (ST_X(a) + ST_X(b)) / 2, (ST_Y(a) + ST_Y(b)) / 2 FROM seg
+                UNION ALL SELECT (ST_X(a) + ST_X(b)) / 2 + 0.00004, (ST_Y(a) + ST_Y(b)) / 2 - 0.00003 FROM seg""");
+        int near = 0;
+        int withNeighbours = 0;
+        for (Object[] m : points) {
+            String path = "/api/point/4326/" + m[0] + "," + m[1];
+            JsonPath memory = given().get(path).then().statusCode(200).extract().jsonPath();
+            JsonPath postgis = given().queryParam("engine", "postgis").get(path).then().statusCode(200)
+                    .body("engine", equalTo("postgis")).extract().jsonPath();
+            assertEquals(memory.getList("regions"), postgis.getList("regions"), "chain at " + path);
+            assertEquals(memory.getBoolean("nearBoundary"), postgis.getBoolean("nearBoundary"), "nearBoundary at " + path);
+            assertEquals(memory.getDouble("boundaryDistanceMeters"), postgis.getDouble("boundaryDistanceMeters"),
+                    0.01 * postgis.getDouble("boundaryDistanceMeters") + 0.05, "distance to the grid edge at " + path);
+            assertEquals(memory.getList("neighbours.code"), postgis.getList("neighbours.code"), "neighbours at " + path);
+            org.junit.jupiter.api.Assertions.assertTrue(postgis.getLong("indexVersion") > 0, "the region version PostGIS answers for");
+            near += memory.getBoolean("nearBoundary") ? 1 : 0;
+            withNeighbours += memory.getList("neighbours") == null || memory.getList("neighbours").isEmpty() ? 0 : 1;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(near > points.size() / 2, near + " of " + points.size() + " points near an edge");
+        org.junit.jupiter.api.Assertions.assertTrue(withNeighbours > 40, withNeighbours + " points with neighbours");
+    }
+
+    @Test
     void pointNearAGridEdgeSaysSoAndListsTheNeighbour() throws SQLException {
         // 2 m inside grid a, across the shared edge from grid b
         Object[] r = rows("""
