@@ -82,6 +82,13 @@ public interface GridmapConfig {
         /** Cache-Control max-age of GET lookups, in seconds. */
         @WithDefault("60")
         int maxAgeSeconds();
+
+        /**
+         * Threads (and so database connections at once) answering {@code engine=postgis}: a few per core keep the
+         * queries from fighting over the cores; more only add context switches. 0 = twice the cores.
+         */
+        @WithDefault("0")
+        int postgisThreads();
     }
 
     /** 人地物事组织: the synthetic city and the element APIs. */

@@ -101,7 +101,7 @@ public class TileResource {
     @Operation(summary = "One vector tile of a layer, or of several (comma-separated ids, drawn in that order: a composite "
             + "tile holds one MVT layer per id); gzip when accepted; ETag and 304; 204 when empty")
     public Response tile(@PathParam("layers") String ids, @PathParam("z") String z, @PathParam("x") String x, @PathParam("y") String y,
-            @HeaderParam("If-None-Match") String ifNoneMatch) {
+            @HeaderParam("If-None-Match") String ifNoneMatch, @HeaderParam("Accept-Encoding") String acceptEncoding) {
         List<TileLayer> ls = layers(ids);
         int zz = (int) number(z, "z");
         long xx = number(x, "x");
@@ -110,7 +110,7 @@ public class TileResource {
         if (problem != null) {
             throw ApiException.badRequest(problem);
         }
-        TileService.Tile t = tiles.tile(ls, zz, xx, yy);
+        TileService.Sent t = tiles.send(ls, zz, xx, yy);
         String cacheControl = "public, max-age=" + config.tiles().maxAgeSeconds();
         if (ifNoneMatch != null && ifNoneMatch.contains(t.etag())) {
             return Response.notModified().tag(t.etag().substring(1, t.etag().length() - 1)).header("Cache-Control", cacheControl).build();
@@ -118,12 +118,36 @@ public class TileResource {
         Response.ResponseBuilder r;
         if (t.empty()) {
             r = Response.noContent();
+        } else if (acceptsGzip(acceptEncoding)) {
+            r = Response.ok(t.gzip(), MVT).header("Content-Encoding", "gzip"); // compressed once, when it was made
         } else {
-            r = Response.ok(t.bytes(), MVT);
+            r = Response.ok(t.inflated(), MVT);
         }
         return r.header("ETag", t.etag()).header("Cache-Control", cacheControl).header("Vary", "Accept-Encoding")
                 .header("X-Cache", t.cached() ? "HIT" : "MISS")
                 .header("Server-Timing", String.format(java.util.Locale.ROOT, "render;dur=%.3f", t.renderNanos() / 1e6)).build();
+    }
+
+    /** Whether an Accept-Encoding header admits gzip (named, or {@code *}, and not with q=0). */
+    static boolean acceptsGzip(String header) {
+        if (header == null) {
+            return false;
+        }
+        boolean star = false;
+        for (String part : header.split(",")) {
+            String[] p = part.trim().split(";");
+            String coding = p[0].trim().toLowerCase(java.util.Locale.ROOT);
+            boolean zero = false;
+            for (int i = 1; i < p.length; i++) {
+                String param = p[i].trim().replace(" ", "");
+                zero |= param.matches("q=0(\\.0{0,3})?");
+            }
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
+                return !zero;
+            }
+            star |= coding.equals("*") && !zero;
+        }
+        return star;
     }
 
     /** One catalogue id, or several separated by commas (each once, at most one per catalogue layer). */

@@ -26,11 +26,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Renders vector tiles with PostGIS ({@code ST_AsMVT}) and keeps them in a bounded in-memory cache (the HTTP layer
- * gzips them for clients that accept it). When
- * regions or elements change (a notice on {@code gridmap_tiles_changed} carries the changed extent), only the cached
- * tiles that intersect that extent are dropped. A tile rendered while an invalidation happened is served but not
- * cached, so the cache never keeps a tile older than the last change it heard of.
+ * Renders vector tiles with PostGIS ({@code ST_AsMVT}) and keeps them in two bounded in-memory caches: each layer's
+ * rendered MVT (the parts composites are made of), and every tile as it is sent, gzipped once when it is made (as
+ * Martin keeps them), so a hit costs no compression; only the rare client that does not accept gzip gets it
+ * inflated. When regions or elements change (a notice on {@code gridmap_tiles_changed} carries the changed extent),
+ * only the cached tiles that intersect that extent are dropped, in both caches. A tile rendered while an
+ * invalidation happened is served but not cached, so the caches never keep a tile older than the last change they
+ * heard of.
  */
 @ApplicationScoped
 public class TileService {
@@ -43,6 +45,7 @@ public class TileService {
     private final TileCatalog catalog;
     private final PgListener listener;
     private final Cache<String, Tile> cache;
+    private final Cache<String, Sent> sent;
     private final AtomicLong epoch = new AtomicLong();
     private volatile double[] bounds;
 
@@ -57,12 +60,72 @@ public class TileService {
         }
     }
 
+    /**
+     * A tile as it is sent: its gzip bytes (empty for an empty tile), the length of the MVT inside, its ETag, whether
+     * it was made without SQL (every layer from the cache), and the time spent making it now (render and gzip).
+     */
+    public record Sent(byte[] gzip, int length, String etag, boolean cached, long renderNanos) {
+        boolean empty() {
+            return length == 0;
+        }
+
+        /** The MVT bytes, for a client that does not accept gzip. */
+        byte[] inflated() {
+            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+                return in.readNBytes(length);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a cached tile does not inflate: " + e.getMessage(), e);
+            }
+        }
+
+        Sent hit() {
+            return new Sent(gzip, length, etag, true, 0);
+        }
+    }
+
     public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.listener = listener;
-        this.cache = Caffeine.newBuilder().maximumWeight((long) config.tiles().cacheMb() << 20)
-                .weigher((String k, Tile t) -> t.bytes().length + 64 + k.length()).build();
+        // half of the budget for the layers' MVT, half for the gzipped tiles as sent
+        long half = (long) config.tiles().cacheMb() << 19;
+        this.cache = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Tile t) -> t.bytes().length + 64 + k.length()).build();
+        this.sent = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Sent t) -> t.gzip().length + 64 + k.length()).build();
+    }
+
+    /**
+     * The tile of these layers (one, or a composite) as it is sent: from the cache of sent tiles, or composed from
+     * the layers' tiles (cached or rendered now) and gzipped once.
+     */
+    public Sent send(List<TileLayer> layers, int z, long x, long y) {
+        StringBuilder k = new StringBuilder();
+        for (TileLayer l : layers) {
+            k.append(k.isEmpty() ? "" : ",").append(l.id());
+        }
+        String key = k.append('/').append(z).append('/').append(x).append('/').append(y).toString();
+        Sent hit = sent.getIfPresent(key);
+        if (hit != null) {
+            return hit.hit();
+        }
+        long seen = epoch.get();
+        long t0 = System.nanoTime();
+        Tile t = tile(layers, z, x, y);
+        Sent fresh = new Sent(t.empty() ? new byte[0] : gzip(t.bytes()), t.bytes().length, t.etag(), t.cached(), System.nanoTime() - t0);
+        if (epoch.get() == seen) {
+            sent.put(key, fresh);
+        }
+        return fresh;
+    }
+
+    /** gzip at the default level, as the HTTP layer would have done on every response. */
+    static byte[] gzip(byte[] raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length / 3 + 64);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 8192)) {
+            gz.write(raw);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
     }
 
     void onStart(@Observes StartupEvent e) {
@@ -210,24 +273,34 @@ public class TileService {
             whole.add(what);
         }
         epoch.incrementAndGet();
+        int dropped = drop(cache, whole, counts, box) + drop(sent, whole, counts, box);
+        LOG.debugf("tile cache: %s changed, %d tiles dropped", payload, dropped);
+    }
+
+    /** Drops the tiles of a cache whose key ({@code ids/z/x/y}) names an affected layer and whose area meets the box. */
+    private int drop(Cache<String, ?> c, Set<String> whole, boolean counts, double[] box) {
         int dropped = 0;
-        for (String key : List.copyOf(cache.asMap().keySet())) {
+        for (String key : List.copyOf(c.asMap().keySet())) {
             String[] k = key.split("/");
-            TileLayer l = catalog.get(k[0]);
             int z = Integer.parseInt(k[1]);
-            boolean affected = whole.contains(k[0]) || counts && l.kind() == TileLayer.Kind.ELEMENT && z < l.pointZoom();
+            boolean affected = false;
+            for (String id : k[0].split(",")) {
+                TileLayer l = catalog.get(id);
+                affected |= whole.contains(id) || counts && l.kind() == TileLayer.Kind.ELEMENT && z < l.pointZoom();
+            }
             if (affected && intersects(TileMath.bounds(z, Long.parseLong(k[2]), Long.parseLong(k[3])), box, z)) {
-                cache.invalidate(key);
+                c.invalidate(key);
                 dropped++;
             }
         }
-        LOG.debugf("tile cache: %s changed, %d tiles dropped", payload, dropped);
+        return dropped;
     }
 
     void invalidateAll() {
         bounds = null;
         epoch.incrementAndGet();
         cache.invalidateAll();
+        sent.invalidateAll();
     }
 
     /** Tile bounds (grown by the 64/4096 buffer) against a change box. */
@@ -256,6 +329,15 @@ public class TileService {
 
     public long cachedTiles() {
         return cache.estimatedSize();
+    }
+
+    /** Tiles held as sent (gzip), and their bytes. */
+    public long sentTiles() {
+        return sent.estimatedSize();
+    }
+
+    public long sentBytes() {
+        return sent.asMap().values().stream().mapToLong(t -> t.gzip().length).sum();
     }
 
     private static String etag(TileLayer layer, byte[] raw) {

@@ -38,10 +38,29 @@ public class PointLookupService {
     private final LiveGridIndex index;
     private final GridmapConfig.Lookup config;
 
+    private final java.util.concurrent.ExecutorService postgisThreads;
+
     public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config) {
         this.dataSource = dataSource;
         this.index = index;
         this.config = config.lookup();
+        int n = this.config.postgisThreads() > 0 ? this.config.postgisThreads() : 2 * Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+        this.postgisThreads = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "gridmap-postgis-lookup-" + k.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Where {@code engine=postgis} requests run (bounded: as many statements at once as the engine has threads). */
+    java.util.concurrent.Executor postgisExecutor() {
+        return postgisThreads;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        postgisThreads.shutdownNow();
     }
 
     /** A parsed request: the point in WGS84 and the options. */

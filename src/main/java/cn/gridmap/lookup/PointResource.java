@@ -6,7 +6,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.GridmapConfig;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -46,8 +45,8 @@ public class PointResource {
             @Context Request request) {
         PointLookupService.Query q = service.parse(crs, coords, engine, level, asOf);
         if (q.engine().equals(PointLookupService.POSTGIS)) {
-            // SQL blocks: off the event loop; the in-memory engine answers right here
-            return Uni.createFrom().item(() -> respond(q, request)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+            // SQL blocks: off the event loop, on the engine's own few threads; the in-memory engine answers right here
+            return Uni.createFrom().item(() -> respond(q, request)).runSubscriptionOn(service.postgisExecutor());
         }
         return Uni.createFrom().item(respond(q, request));
     }

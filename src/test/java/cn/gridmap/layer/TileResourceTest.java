@@ -199,6 +199,49 @@ class TileResourceTest {
         given().get("/tiles/grid/14/0/0.mvt").then().statusCode(204);
     }
 
+    /** A tile is gzipped once, when it is made: a hit sends the very bytes kept; other clients get them inflated. */
+    @Test
+    void tilesAreKeptGzippedAndSentAsKeptToClientsThatAcceptGzip() throws Exception {
+        long[] t = TileMath.tileOf(14, LON, LAT);
+        String url = "/tiles/microgrid,grid,community/14/" + t[0] + "/" + t[1] + ".mvt";
+        service.invalidateAll();
+        Response first = raw().header("Accept-Encoding", "gzip, deflate, br").get(url);
+        first.then().statusCode(200).header("Content-Encoding", "gzip").header("X-Cache", "MISS").header("Vary", "Accept-Encoding");
+        Response again = raw().header("Accept-Encoding", "gzip").get(url);
+        again.then().statusCode(200).header("Content-Encoding", "gzip").header("X-Cache", "HIT");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first.asByteArray(), again.asByteArray(), "a hit sends the bytes kept");
+        assertEquals(1, service.sentTiles(), "one tile kept as sent");
+        assertEquals(first.asByteArray().length, service.sentBytes(), "kept as the gzip bytes that were sent");
+        byte[] mvt;
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new ByteArrayInputStream(first.asByteArray()))) {
+            mvt = in.readAllBytes();
+        }
+        assertTrue(mvt.length > first.asByteArray().length, "compressed: " + mvt.length + " B of MVT in " + first.asByteArray().length + " B");
+        for (String accept : new String[] {null, "identity", "gzip;q=0", "gzip; q=0.0, identity"}) {
+            Response plain = accept == null ? raw().get(url) : raw().header("Accept-Encoding", accept).get(url);
+            plain.then().statusCode(200).header("X-Cache", "HIT").header("ETag", first.header("ETag"));
+            assertEquals(null, plain.header("Content-Encoding"), "no gzip for Accept-Encoding " + accept);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(mvt, plain.asByteArray(), "the same tile, inflated, for Accept-Encoding " + accept);
+        }
+        raw().header("Accept-Encoding", "*").get(url).then().statusCode(200).header("Content-Encoding", "gzip");
+        raw().header("Accept-Encoding", "br;q=1, GZIP;q=0.5").get(url).then().statusCode(200).header("Content-Encoding", "gzip");
+    }
+
+    @Test
+    void acceptEncodingIsReadAsRfc9110Says() {
+        assertTrue(TileResource.acceptsGzip("gzip"));
+        assertTrue(TileResource.acceptsGzip("deflate, gzip;q=0.8"));
+        assertTrue(TileResource.acceptsGzip("x-gzip"));
+        assertTrue(TileResource.acceptsGzip("*"));
+        assertFalse(TileResource.acceptsGzip(null));
+        assertFalse(TileResource.acceptsGzip(""));
+        assertFalse(TileResource.acceptsGzip("identity"));
+        assertFalse(TileResource.acceptsGzip("gzip;q=0"));
+        assertFalse(TileResource.acceptsGzip("gzip; q=0.000"));
+        assertFalse(TileResource.acceptsGzip("*, gzip;q=0"), "gzip refused by name although * is accepted");
+        assertFalse(TileResource.acceptsGzip("*;q=0"));
+    }
+
     @Test
     void badTileRequestsAre4xx() {
         given().get("/tiles/people/10/1/1.mvt").then().statusCode(404).body("message", containsString("no tile layer"));
@@ -254,7 +297,9 @@ class TileResourceTest {
         List<String> urls = new java.util.ArrayList<>();
         for (long dx = -3; dx <= 3; dx++) {
             for (long dy = -3; dy <= 3; dy++) {
-                urls.add("/tiles/microgrid/" + z + "/" + (c[0] + dx) + "/" + (c[1] + dy) + ".mvt");
+                // single layers and composites: both are kept as sent, and both must be dropped by a change
+                String layers = (dx + dy) % 2 == 0 ? "microgrid" : "microgrid,grid,community";
+                urls.add("/tiles/" + layers + "/" + z + "/" + (c[0] + dx) + "/" + (c[1] + dy) + ".mvt");
             }
         }
         service.invalidateAll();
