@@ -74,13 +74,23 @@ public class ImportService {
         return t;
     });
 
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
     public ImportService(DataSource dataSource, LiveGridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
-            GridmapConfig config) {
+            GridmapConfig config, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.index = index;
         this.geocoder = geocoder;
         this.protector = protector;
         this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** gridmap_import_rows_total{kind, outcome=stored|rejected} and gridmap_imports_total{kind, status}: kinds, never values. */
+    private void count(ImportKind kind, String status, long stored, long rejected) {
+        metrics.counter("gridmap.imports", "kind", kind.wire, "status", status).increment();
+        metrics.counter("gridmap.import.rows", "kind", kind.wire, "outcome", "stored").increment(stored);
+        metrics.counter("gridmap.import.rows", "kind", kind.wire, "outcome", "rejected").increment(rejected);
     }
 
     /** The state of an import as the API shows it. */
@@ -325,14 +335,17 @@ public class ImportService {
             errors.close();
             sortByLine(report);
             c.commit();
+            count(kind, "committed", stored, failed[0]);
             LOG.infof("import %d (%s): %,d rows read, %,d stored, %,d rejected in %.1f s (SQL checks %.1f s, upsert %.1f s, statistics %.1f s)",
                     id, kind.wire, run.rowsRead, stored, failed[0], progress.seconds(), (t[1] - t[0]) / 1e9, (t[2] - t[1]) / 1e9,
                     (t[3] - t[2]) / 1e9);
         } catch (ApiException e) {
             fail(id, e.getMessage(), run);
+            count(kind, "failed", 0, run.rowsFailed);
         } catch (Exception e) {
             LOG.errorf("import %d failed: %s", id, Masking.text(String.valueOf(e.getMessage())));
             fail(id, INTERNAL + Masking.text(String.valueOf(e.getMessage())), run);
+            count(kind, "failed", 0, run.rowsFailed);
         } finally {
             running.remove(id);
             deleteQuietly(file);

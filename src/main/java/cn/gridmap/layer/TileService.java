@@ -83,14 +83,24 @@ public class TileService {
         }
     }
 
-    public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config) {
+    public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.listener = listener;
         // half of the budget for the layers' MVT, half for the gzipped tiles as sent
         long half = (long) config.tiles().cacheMb() << 19;
-        this.cache = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Tile t) -> t.bytes().length + 64 + k.length()).build();
-        this.sent = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Sent t) -> t.gzip().length + 64 + k.length()).build();
+        this.cache = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Tile t) -> t.bytes().length + 64 + k.length())
+                .recordStats().build();
+        this.sent = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Sent t) -> t.gzip().length + 64 + k.length())
+                .recordStats().build();
+        // cache_gets_total{cache, result=hit|miss}, cache_evictions_total, cache_size; and the bytes each cache holds
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(metrics, cache, "tiles_layers");
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(metrics, sent, "tiles_sent");
+        io.micrometer.core.instrument.Gauge.builder("gridmap.tiles.cache.bytes", cache, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
+                .tag("cache", "tiles_layers").baseUnit("bytes").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("gridmap.tiles.cache.bytes", sent, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
+                .tag("cache", "tiles_sent").baseUnit("bytes").register(metrics);
     }
 
     /**

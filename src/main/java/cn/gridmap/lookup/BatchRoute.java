@@ -40,7 +40,10 @@ public class BatchRoute {
     private final PointLookupService service;
     private final Vertx vertx;
 
-    public BatchRoute(PointLookupService service, Vertx vertx) {
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+
+    public BatchRoute(PointLookupService service, Vertx vertx, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.service = service;
         this.vertx = vertx;
     }
@@ -62,6 +65,7 @@ public class BatchRoute {
             error(res, e.status(), e.getMessage());
             return;
         }
+        metrics.counter("gridmap.lookup.batches", "format", in.substring(in.indexOf('/') + 1)).increment();
         if ("100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
             res.writeContinue(); // clients such as curl otherwise wait a second before sending a large body
         }

@@ -38,10 +38,20 @@ public class LiveGridIndex {
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
     private final ExecutorService rebuilder = Executors.newSingleThreadExecutor(r -> daemon(r, "gridmap-index-rebuild"));
 
-    public LiveGridIndex(DataSource dataSource, GridmapConfig config, PgListener listener) {
+    private final io.micrometer.core.instrument.Timer rebuilds;
+
+    public LiveGridIndex(DataSource dataSource, GridmapConfig config, PgListener listener, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config.lookup();
         this.listener = listener;
+        this.rebuilds = io.micrometer.core.instrument.Timer.builder("gridmap.lookup.index.rebuild")
+                .description("time to build the lookup index from the database and swap it in").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.version", current, i -> i.get() == null ? Double.NaN : i.get().version())
+                .description("the region version the in-memory index answers for").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.microgrids", current,
+                i -> i.get() == null ? Double.NaN : i.get().microgridCount()).register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.bytes", current,
+                i -> i.get() == null ? Double.NaN : i.get().approximateBytes()).baseUnit("bytes").register(metrics);
     }
 
     /** Runs after {@code CityLoader} (default priority), so the city is in the database. */
@@ -87,6 +97,7 @@ public class LiveGridIndex {
             next = GridIndexLoader.load(c, config.cellSizeDegrees());
         }
         GridIndex previous = current.getAndSet(next);
+        rebuilds.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         LOG.infof("lookup index version %d built in %d ms (%s): %d micro-grids, %d cells (%d tested exactly), ~%d MB%s",
                 next.version(), (System.nanoTime() - t0) / 1_000_000, next.buildTimes(), next.microgridCount(), next.cellCount(),
                 next.boundaryCellCount(), next.approximateBytes() >> 20, previous == null ? "" : " (replaced version " + previous.version() + ")");

@@ -40,7 +40,13 @@ public class PointLookupService {
 
     private final java.util.concurrent.ExecutorService postgisThreads;
 
-    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config) {
+    private final io.micrometer.core.instrument.Counter byMemory;
+    private final io.micrometer.core.instrument.Counter byPostgis;
+
+    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.byMemory = metrics.counter("gridmap.lookups", "engine", MEMORY);
+        this.byPostgis = metrics.counter("gridmap.lookups", "engine", POSTGIS);
         this.dataSource = dataSource;
         this.index = index;
         this.config = config.lookup();
@@ -136,7 +142,12 @@ public class PointLookupService {
     }
 
     public PointLookupResult lookup(Query q) {
-        return q.engine().equals(POSTGIS) ? byPostgis(q) : byIndex(q);
+        if (q.engine().equals(POSTGIS)) {
+            byPostgis.increment();
+            return byPostgis(q);
+        }
+        byMemory.increment();
+        return byIndex(q);
     }
 
     private PointLookupResult byIndex(Query q) {

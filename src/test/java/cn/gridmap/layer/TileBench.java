@@ -38,7 +38,9 @@ import jakarta.inject.Inject;
  * <li>Ours uncached, in process ({@code TileService.render}, pooled connections) and over HTTP (one JDK client,
  * keep-alive, gzip), with the server's own time from the {@code Server-Timing} header; then the same requests again,
  * cached, which is the HTTP round trip alone.</li>
- * <li>Ours cached: wrk (2 threads, 16 connections, 15 s) over the hot set of zooms 12–15, all in the cache.</li>
+ * <li>Ours cached: wrk (2 threads, 16 connections, 15 s) over the hot set of zooms 12–15, all in the cache; then a
+ * second mix, every level at every zoom z10–16 (what the map's 各级同显 switch requests: the big composites), up to
+ * 285 tiles a zoom (every position of z10–12, a sample with seed 12 above), all in the cache.</li>
  * </ul>
  * Everything is also broken down by tile size, since small tiles show fixed per-request costs and big ones the SQL.
  * Not a test (surefire skips *Bench); timings are printed, never asserted.
@@ -192,7 +194,33 @@ class TileBench {
         Path list = Path.of("target", "bench", "hot-tiles.txt");
         Files.createDirectories(list.getParent());
         Files.write(list, hot, StandardCharsets.UTF_8);
-        out.append("\n").append(wrk(base, list, hot.size()));
+        out.append("\n").append(wrk("ours cached, the map's mix (wrk, gzip)", base, list, hot.size()));
+
+        // the second mix: every level at every zoom (the map's 各级同显 switch), z10–16: the composite of all six levels at
+        // every position of z10–12 and a seeded sample (seed 12) of z13–16, the same number per zoom
+        List<String> all = new ArrayList<>();
+        int perZoom = 2000 / 7;
+        Random r12 = new Random(12);
+        for (int z = 10; z <= 16; z++) {
+            final int zz = z;
+            List<T> at = new ArrayList<>(tiles.stream().filter(t -> t.z() == zz && !t.layers().contains("land"))
+                    .map(t -> new T(DRAW_ORDER, t.z(), t.x(), t.y())).toList());
+            Collections.shuffle(at, r12);
+            at.stream().limit(perZoom).map(T::path).forEach(all::add);
+        }
+        long sent = 0;
+        long largest = 0;
+        for (String path : all) {
+            int n = get(http, base + path).body().length;
+            sent += n;
+            largest = Math.max(largest, n);
+        }
+        Path allList = Path.of("target", "bench", "every-level-tiles.txt");
+        Files.write(allList, all, StandardCharsets.UTF_8);
+        out.append(String.format("every level at every zoom: %d composites of all six levels, z10–16 (up to %d a zoom, seed 12), %.1f MB "
+                + "gzipped (largest %.0f KB); the cache keeps %d tiles as sent, %.1f MB%n", all.size(), perZoom, sent / 1e6, largest / 1e3,
+                service.sentTiles(), service.sentBytes() / 1e6));
+        out.append(wrk("ours cached, every level at every zoom (wrk, gzip)", base, allList, all.size()));
         System.out.println(out);
         Files.writeString(Path.of("target", "bench-tiles.txt"), out.toString(), StandardCharsets.UTF_8);
     }
@@ -229,7 +257,7 @@ class TileBench {
     }
 
     /** Runs wrk against the hot set and returns its summary line (or why it could not run). */
-    private static String wrk(String base, Path list, int n) throws Exception {
+    private static String wrk(String label, String base, Path list, int n) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c16", "-d15s", "--latency", "-s", "bench/tiles.lua", base).redirectErrorStream(true);
         pb.environment().put("TILES", list.toAbsolutePath().toString());
         Process p = pb.start();
@@ -242,10 +270,11 @@ class TileBench {
         Matcher p50 = Pattern.compile("\\s50%\\s+(\\S+)").matcher(text);
         Matcher p99 = Pattern.compile("\\s99%\\s+(\\S+)").matcher(text);
         if (!rps.find() || !p50.find() || !p99.find()) {
-            return "ours cached (wrk): no result:\n" + text + "\n";
+            return label + ": no result:\n" + text + "\n";
         }
-        return String.format("%-62s %,8.0f tiles/s  p50 %9s  p99 %9s  (wrk -t2 -c16 -d15s, hot set of %d tiles)%n",
-                "ours cached over HTTP (wrk, gzip)", Double.parseDouble(rps.group(1)), p50.group(1), p99.group(1), n);
+        Matcher bytes = Pattern.compile("([0-9.]+[KMG]?B) read").matcher(text);
+        return String.format("%-62s %,8.0f tiles/s  p50 %9s  p99 %9s  (wrk -t2 -c16 -d15s, hot set of %d tiles, %s sent)%n",
+                label, Double.parseDouble(rps.group(1)), p50.group(1), p99.group(1), n, bytes.find() ? bytes.group(1) : "?");
     }
 
     private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
