@@ -138,9 +138,35 @@
         if (e.name !== 'AbortError') setStatus('names: ' + e.message);
       }
     }));
+    declutter();
   }
   let labelTimer = null;
   map.on('moveend', () => { clearTimeout(labelTimer); labelTimer = setTimeout(loadLabels, 150); });
+  map.on('zoomend', declutter);
+
+  // names never collide: a greedy pass over the drawn names, districts first, then streets, then communities, each
+  // level in the order served; a name whose box (2 px to spare) meets one already placed is hidden until the next
+  // view. All boxes are read in one layout pass before any class changes.
+  const LABEL_GAP = 2;
+  function declutter() {
+    const els = [];
+    LABELS.forEach((d) => labelGroups[d.level].eachLayer((t) => { const el = t.getElement(); if (el) els.push(el); }));
+    els.forEach((el) => el.classList.remove('label-hidden'));
+    const boxes = els.map((el) => el.getBoundingClientRect());
+    const placed = [];
+    let hidden = 0;
+    els.forEach((el, i) => {
+      const r = boxes[i];
+      const b = [r.left - LABEL_GAP, r.top - LABEL_GAP, r.right + LABEL_GAP, r.bottom + LABEL_GAP];
+      if (placed.some((p) => p[0] < b[2] && b[0] < p[2] && p[1] < b[3] && b[1] < p[3])) {
+        el.classList.add('label-hidden');
+        hidden++;
+      } else {
+        placed.push(b);
+      }
+    });
+    state.labels = { drawn: placed.length, hidden, zoom: map.getZoom(), at: Date.now() };
+  }
 
   // ---------------------------------------------------------------- layer switcher + legend
   // the switcher's check boxes toggle levels inside the one composite layer

@@ -2,6 +2,7 @@ package cn.gridmap.web;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -112,6 +113,61 @@ class MapBrowserTest {
         assertEquals("grid", driver.findElement(By.cssSelector(".leaflet-popup .region-level")).getText());
         Thread.sleep(300);
         screenshot("map.png");
+    }
+
+    /** Names crowd in the urban core: the drawn ones never overlap, and the crowding was real (some were held back). */
+    @Test
+    void namesDoNotOverlapAtZoom12And14InTheUrbanCore() throws Exception {
+        driver.get(root);
+        waitFor("window.mapReady === true");
+        int held = 0;
+        for (int z : new int[] {12, 14}) {
+            long t0 = ((Number) js("return Date.now()")).longValue();
+            js("window.gridmap.map.setView([arguments[0], arguments[1]], arguments[2], {animate: false})", CORE_LAT, CORE_LON, z);
+            String wanted = z >= 13 ? "'.street-label, .community-label'" : "'.street-label'";
+            waitFor("window.gridmap.map.getZoom() === " + z + " && window.gridmap.state.labels && window.gridmap.state.labels.at > " + t0
+                    + " && document.querySelectorAll(" + wanted + ").length > 0");
+            Thread.sleep(400); // a late label request would declutter again; let the view settle
+            waitFor("Date.now() - window.gridmap.state.labels.at > 300");
+            @SuppressWarnings("unchecked")
+            List<List<Object>> all = (List<List<Object>>) js("""
+                    return Array.from(document.querySelectorAll('.district-label, .street-label, .community-label')).map((e) => {
+                      const r = e.getBoundingClientRect();
+                      return [r.left, r.top, r.right, r.bottom, getComputedStyle(e).visibility !== 'hidden', e.textContent]; })""");
+            List<List<Object>> drawn = all.stream().filter(l -> Boolean.TRUE.equals(l.get(4))).toList();
+            List<String> overlaps = overlaps(drawn);
+            assertTrue(overlaps.isEmpty(), "zoom " + z + ": drawn names overlap: " + overlaps);
+            assertTrue(drawn.size() >= 5, "zoom " + z + ": " + drawn.size() + " names drawn");
+            // the same check over every name, hidden ones included, does find the collisions that were resolved
+            held += all.size() - drawn.size();
+            if (all.size() > drawn.size()) {
+                assertFalse(overlaps(all).isEmpty(), "zoom " + z + ": hidden names were hidden for a reason");
+            }
+            System.out.printf("names at zoom %d: %d drawn, %d held back%n", z, drawn.size(), all.size() - drawn.size());
+            if (z == 14) {
+                screenshot("names.png");
+            }
+        }
+        assertTrue(held > 0, "the urban core is crowded enough that some names were held back");
+    }
+
+    /** Pairs of boxes [left, top, right, bottom, …, text] that share any area. */
+    private static List<String> overlaps(List<List<Object>> boxes) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            for (int j = i + 1; j < boxes.size(); j++) {
+                List<Object> a = boxes.get(i);
+                List<Object> b = boxes.get(j);
+                if (d(a, 0) < d(b, 2) && d(b, 0) < d(a, 2) && d(a, 1) < d(b, 3) && d(b, 1) < d(a, 3)) {
+                    out.add(a.get(5) + " × " + b.get(5));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double d(List<Object> box, int i) {
+        return ((Number) box.get(i)).doubleValue();
     }
 
     @Test
