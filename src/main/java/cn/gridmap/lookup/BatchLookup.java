@@ -75,8 +75,13 @@ public final class BatchLookup {
         return switch (inFormat) {
             case CSV -> prepareCsv(in, outFormat, crs, index);
             case NDJSON -> out -> {
+                // byte-level fast path for flat lines; the others are parsed by Jackson and written by the general sink
                 Sink sink = sink(out, outFormat, crs, index);
-                readNdjson(new CsvFastPath(in), sink);
+                sink.finish();
+                new NdjsonFastPath(new CsvFastPath(in)).run(out, outFormat.equals(CSV), crs, index, (buf, from, to, n) -> {
+                    ndjsonLine(buf, from, to, n, sink);
+                    sink.finish();
+                });
                 sink.finish();
             };
             default -> prepareJson(in, inFormat, outFormat, crs, index);
@@ -204,22 +209,15 @@ public final class BatchLookup {
     // ---------------------------------------------------------------- NDJSON, JSON, GeoJSON in
 
     /** NDJSON: lines cut at byte level, each parsed by Jackson straight from the bytes. */
-    private static void readNdjson(CsvFastPath lines, Sink sink) throws IOException {
-        int[] l;
-        long n = 0;
-        while ((l = lines.nextLine()) != null) {
-            n++;
-            if (l[0] == l[1]) {
-                continue;
+    /** One NDJSON line through Jackson: a row, an error, or nothing for a blank line. */
+    private static void ndjsonLine(byte[] buf, int from, int to, long n, Sink sink) throws IOException {
+        try (JsonParser p = JSON_FACTORY.createParser(buf, from, to - from)) {
+            if (p.nextToken() == null) {
+                return;
             }
-            try (JsonParser p = JSON_FACTORY.createParser(lines.buffer(), l[0], l[1] - l[0])) {
-                if (p.nextToken() == null) {
-                    continue;
-                }
-                readItem(p, n, sink);
-            } catch (JsonParseException e) {
-                sink.error(Long.toString(n), "line " + n + ": not JSON: " + e.getOriginalMessage());
-            }
+            readItem(p, n, sink);
+        } catch (JsonParseException e) {
+            sink.error(Long.toString(n), "line " + n + ": not JSON: " + e.getOriginalMessage());
         }
     }
 

@@ -71,6 +71,84 @@ class BatchLookupTest {
         assertEquals(0, new JsonPath(l.get(2)).getList("regions").size());
     }
 
+    private static String ndjson(String body, String crs, String accept) {
+        return given().contentType("application/x-ndjson").accept(accept).queryParam("crs", crs).config(io.restassured.RestAssured.config()
+                .encoderConfig(io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("application/x-ndjson",
+                        io.restassured.http.ContentType.TEXT)))
+                .body(body).post("/api/point/batch").then().statusCode(200).extract().asString();
+    }
+
+    /**
+     * Flat lines take the byte-level path, every other line the JSON parser: a line and its twin with one more key (which
+     * the fast path hands over) give the same answer, value for value, in NDJSON and in CSV, in WGS84 and in GCJ-02.
+     */
+    @Test
+    void ndjsonFlatLinesAndTheirParsedTwinsGiveTheSameAnswers() {
+        String[] flat = {
+            "{\"id\":\"p1\",\"x\":119.455,\"y\":32.204}",
+            "  { \"y\" : 32.2040000 , \"x\" : 119.4550 , \"id\" : 17 }  ",
+            "{\"id\":\"点位-2\",\"lon\":1.19455e2,\"lat\":32.204}",
+            "{\"id\":\"far\",\"lng\":116.4,\"lat\":39.9}",
+            "{\"id\":\"a,b\",\"x\":119.455,\"y\":32.204}",
+        };
+        for (String crs : new String[] {"4326", "gcj02"}) {
+            StringBuilder fast = new StringBuilder();
+            StringBuilder parsed = new StringBuilder();
+            for (String l : flat) {
+                fast.append(l).append('\n');
+                parsed.append(l.replaceFirst("\\{", "{\"note\":{\"a\":[1]},")).append('\n');
+            }
+            List<String> a = lines(ndjson(fast.toString(), crs, "application/x-ndjson"));
+            List<String> b = lines(ndjson(parsed.toString(), crs, "application/x-ndjson"));
+            assertEquals(flat.length, a.size());
+            assertEquals(b.size(), a.size());
+            for (int i = 0; i < a.size(); i++) {
+                JsonPath x = new JsonPath(a.get(i));
+                JsonPath y = new JsonPath(b.get(i));
+                for (String f : new String[] {"id", "regions", "error"}) {
+                    assertEquals((Object) y.get(f), (Object) x.get(f), f + " of line " + (i + 1) + " in " + crs + ": " + a.get(i) + " vs " + b.get(i));
+                }
+                for (String f : new String[] {"x", "y", "lon", "lat"}) {
+                    assertEquals(((Number) y.get(f)).doubleValue(), ((Number) x.get(f)).doubleValue(), 0.0, f + " of line " + (i + 1) + " in " + crs);
+                }
+            }
+            assertEquals("17", new JsonPath(a.get(1)).getString("id"), "a number id is written as a string, as by the parser");
+            if (crs.equals("4326")) {
+                assertEquals(microAtInside, new JsonPath(a.get(0)).getString("regions[5].code"));
+                assertEquals(0, new JsonPath(a.get(3)).getList("regions").size(), "outside the city");
+            }
+            // CSV out: the same chains, a quoted id where it needs quotes
+            List<String> c = lines(ndjson(fast.toString(), crs, "text/csv"));
+            List<String> d = lines(ndjson(parsed.toString(), crs, "text/csv"));
+            assertEquals(d, c);
+            assertTrue(c.get(5).startsWith("\"a,b\","), c.get(5));
+        }
+    }
+
+    @Test
+    void ndjsonLinesTheFastPathDoesNotTakeAreAnsweredOrExplainedOneByOne() {
+        String body = String.join("\n",
+                "{\"id\":\"q\\\"1\",\"x\":119.455,\"y\":32.204}", // an escaped quote in the id
+                "{\"id\":\"s\",\"x\":\"119.455\",\"y\":32.204}", // a coordinate as a string
+                "{\"id\":\"m\",\"x\":119.455}", // no y
+                "{\"id\":\"p\",\"x\":+119.455,\"y\":32.204}", // not JSON
+                "{\"id\":\"r\",\"x\":519.455,\"y\":32.204}", // not a point
+                "   ",
+                "[119.455, 32.204]",
+                "{\"x\":119.455,\"y\":32.204}") + "\n";
+        List<String> l = lines(ndjson(body, "4326", "application/x-ndjson"));
+        assertEquals(7, l.size(), String.join("\n", l));
+        assertEquals("q\"1", new JsonPath(l.get(0)).getString("id"));
+        assertEquals(microAtInside, new JsonPath(l.get(0)).getString("regions[5].code"));
+        assertTrue(new JsonPath(l.get(1)).getString("error").contains("needs numeric x and y"), l.get(1));
+        assertTrue(new JsonPath(l.get(2)).getString("error").contains("needs numeric x and y"), l.get(2));
+        assertTrue(new JsonPath(l.get(3)).getString("error").contains("not JSON"), l.get(3));
+        assertTrue(new JsonPath(l.get(4)).getString("error").contains("not a valid point"), l.get(4));
+        assertEquals(microAtInside, new JsonPath(l.get(5)).getString("regions[5].code"), "a pair, id = its line");
+        assertEquals("7", new JsonPath(l.get(5)).getString("id"));
+        assertEquals("8", new JsonPath(l.get(6)).getString("id"), "no id: its line number");
+    }
+
     @Test
     void jsonArrayAndGeoJsonFeatureCollectionsAreRead() {
         String json = given().contentType("application/json").accept("text/csv")
