@@ -38,6 +38,7 @@ import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.element.ElementSql;
 import cn.gridmap.element.CopyWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,10 +75,10 @@ public class ImportService {
         return t;
     });
 
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final MeterRegistry metrics;
 
     public ImportService(DataSource dataSource, LiveGridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
-            GridmapConfig config, io.micrometer.core.instrument.MeterRegistry metrics) {
+            GridmapConfig config, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.index = index;
         this.geocoder = geocoder;

@@ -21,6 +21,9 @@ import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.TileMath;
 import cn.gridmap.notify.PgListener;
 import cn.gridmap.region.Level;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -84,7 +87,7 @@ public class TileService {
     }
 
     public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config,
-            io.micrometer.core.instrument.MeterRegistry metrics) {
+            MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.listener = listener;
@@ -95,11 +98,11 @@ public class TileService {
         this.sent = Caffeine.newBuilder().maximumWeight(half).weigher((String k, Sent t) -> t.gzip().length + 64 + k.length())
                 .recordStats().build();
         // cache_gets_total{cache, result=hit|miss}, cache_evictions_total, cache_size; and the bytes each cache holds
-        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(metrics, cache, "tiles_layers");
-        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(metrics, sent, "tiles_sent");
-        io.micrometer.core.instrument.Gauge.builder("gridmap.tiles.cache.bytes", cache, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
+        CaffeineCacheMetrics.monitor(metrics, cache, "tiles_layers");
+        CaffeineCacheMetrics.monitor(metrics, sent, "tiles_sent");
+        Gauge.builder("gridmap.tiles.cache.bytes", cache, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
                 .tag("cache", "tiles_layers").baseUnit("bytes").register(metrics);
-        io.micrometer.core.instrument.Gauge.builder("gridmap.tiles.cache.bytes", sent, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
+        Gauge.builder("gridmap.tiles.cache.bytes", sent, c -> c.policy().eviction().orElseThrow().weightedSize().orElse(0))
                 .tag("cache", "tiles_sent").baseUnit("bytes").register(metrics);
     }
 

@@ -15,6 +15,7 @@ import cn.gridmap.web.ApiError;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
 import cn.gridmap.web.VertxJson;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -39,13 +40,12 @@ public class BatchRoute {
 
     private final PointLookupService service;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
 
-    private final io.micrometer.core.instrument.MeterRegistry metrics;
-
-    public BatchRoute(PointLookupService service, Vertx vertx, io.micrometer.core.instrument.MeterRegistry metrics) {
-        this.metrics = metrics;
+    public BatchRoute(PointLookupService service, Vertx vertx, MeterRegistry metrics) {
         this.service = service;
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     void init(@Observes Router router) {

@@ -13,6 +13,9 @@ import org.jboss.logging.Logger;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.notify.PgListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -38,19 +41,19 @@ public class LiveGridIndex {
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
     private final ExecutorService rebuilder = Executors.newSingleThreadExecutor(r -> daemon(r, "gridmap-index-rebuild"));
 
-    private final io.micrometer.core.instrument.Timer rebuilds;
+    private final Timer rebuilds;
 
-    public LiveGridIndex(DataSource dataSource, GridmapConfig config, PgListener listener, io.micrometer.core.instrument.MeterRegistry metrics) {
+    public LiveGridIndex(DataSource dataSource, GridmapConfig config, PgListener listener, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.config = config.lookup();
         this.listener = listener;
-        this.rebuilds = io.micrometer.core.instrument.Timer.builder("gridmap.lookup.index.rebuild")
+        this.rebuilds = Timer.builder("gridmap.lookup.index.rebuild")
                 .description("time to build the lookup index from the database and swap it in").register(metrics);
-        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.version", current, i -> i.get() == null ? Double.NaN : i.get().version())
+        Gauge.builder("gridmap.lookup.index.version", current, i -> i.get() == null ? Double.NaN : i.get().version())
                 .description("the region version the in-memory index answers for").register(metrics);
-        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.microgrids", current,
+        Gauge.builder("gridmap.lookup.index.microgrids", current,
                 i -> i.get() == null ? Double.NaN : i.get().microgridCount()).register(metrics);
-        io.micrometer.core.instrument.Gauge.builder("gridmap.lookup.index.bytes", current,
+        Gauge.builder("gridmap.lookup.index.bytes", current,
                 i -> i.get() == null ? Double.NaN : i.get().approximateBytes()).baseUnit("bytes").register(metrics);
     }
 

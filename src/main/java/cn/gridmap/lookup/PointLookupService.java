@@ -18,6 +18,8 @@ import cn.gridmap.geo.InputCrs;
 import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionRecord.RegionRef;
 import cn.gridmap.web.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -40,11 +42,11 @@ public class PointLookupService {
 
     private final java.util.concurrent.ExecutorService postgisThreads;
 
-    private final io.micrometer.core.instrument.Counter byMemory;
-    private final io.micrometer.core.instrument.Counter byPostgis;
+    private final Counter byMemory;
+    private final Counter byPostgis;
 
     public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config,
-            io.micrometer.core.instrument.MeterRegistry metrics) {
+            MeterRegistry metrics) {
         this.byMemory = metrics.counter("gridmap.lookups", "engine", MEMORY);
         this.byPostgis = metrics.counter("gridmap.lookups", "engine", POSTGIS);
         this.dataSource = dataSource;
