@@ -1,5 +1,8 @@
 package cn.gridmap.layer;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 import javax.sql.DataSource;
 
@@ -74,9 +79,9 @@ public class TileService {
 
         /** The MVT bytes, for a client that does not accept gzip. */
         byte[] inflated() {
-            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
                 return in.readNBytes(length);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("a cached tile does not inflate: " + e.getMessage(), e);
             }
         }
@@ -132,10 +137,10 @@ public class TileService {
 
     /** gzip at the default level, as the HTTP layer would have done on every response. */
     static byte[] gzip(byte[] raw) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length / 3 + 64);
-        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 8192)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 3 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
             gz.write(raw);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
@@ -180,7 +185,7 @@ public class TileService {
         if (layers.size() == 1) {
             return tile(layers.get(0), z, x, y);
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         CRC32 tags = new CRC32();
         boolean cached = true;
         long nanos = 0;

@@ -9,8 +9,8 @@ import cn.gridmap.geo.InputCrs;
 
 /**
  * The CSV → CSV batch at byte level (its line cutting also serves NDJSON): lines are cut in a reused buffer, numbers are parsed without making Strings
- * (Clinger's fast path, correctly rounded; anything else goes to {@link Double#parseDouble}), and each output row
- * is the id's bytes plus the micro-grid's precomputed chain. Rows with quotes or errors take the general path of
+ * (Clinger's fast path, correctly rounded; anything else goes to {@link Double#parseDouble}), rows are looked up in
+ * blocks ({@link BatchBlock}), and each output row is the id's bytes plus the micro-grid's precomputed chain. Rows with quotes or errors take the general path of
  * {@link BatchLookup}. Not thread-safe: one instance per batch.
  */
 final class CsvFastPath {
@@ -89,8 +89,7 @@ final class CsvFastPath {
         int yCol = columns.y();
         int width = columns.width();
         InputCrs.Converter conv = crs.isWgs84Numbers() ? null : crs.converter();
-        byte[] o = new byte[1 << 16];
-        int olen = 0;
+        BatchBlock block = new BatchBlock(out, true, index);
         int[] fs = new int[width + 1];
         int[] fe = new int[width + 1];
         long lineNo = 1;
@@ -120,10 +119,7 @@ final class CsvFastPath {
             double x = quoted || nf != width ? Double.NaN : parse(fs[xCol], fe[xCol]);
             double y = Double.isNaN(x) ? Double.NaN : parse(fs[yCol], fe[yCol]);
             if (Double.isNaN(x) || Double.isNaN(y)) {
-                if (olen > 0) {
-                    out.write(o, 0, olen);
-                    olen = 0;
-                }
+                block.flush(); // the answers keep the order of the lines
                 general.row(text(from, to), lineNo);
                 continue;
             }
@@ -135,39 +131,19 @@ final class CsvFastPath {
                 lat = ll[1];
             }
             if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
-                if (olen > 0) {
-                    out.write(o, 0, olen);
-                    olen = 0;
-                }
+                block.flush();
                 general.row(text(from, to), lineNo);
                 continue;
             }
-            int micro = index.locateMicro(lon, lat);
-            byte[] chain = micro < 0 ? OUTSIDE : index.csvChainBytes(micro);
-            int idLen = idCol >= 0 ? fe[idCol] - fs[idCol] : 0;
-            int need = idLen + chain.length + 24;
-            if (olen + need > o.length) {
-                out.write(o, 0, olen);
-                olen = 0;
-            }
             if (idCol >= 0) {
-                System.arraycopy(buf, fs[idCol], o, olen, idLen);
-                olen += idLen;
+                block.add(buf, fs[idCol], fe[idCol], 0, 0, 0, 0, lon, lat, false);
             } else {
                 byte[] n = Long.toString(lineNo - 1).getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(n, 0, o, olen, n.length);
-                olen += n.length;
+                block.add(n, 0, n.length, 0, 0, 0, 0, lon, lat, false);
             }
-            o[olen++] = ',';
-            System.arraycopy(chain, 0, o, olen, chain.length);
-            olen += chain.length;
-            o[olen++] = ',';
-            o[olen++] = '\n';
         }
-        out.write(o, 0, olen);
+        block.flush();
     }
-
-    private static final byte[] OUTSIDE = ",,,,".getBytes(StandardCharsets.US_ASCII);
 
     /** One row the fast path hands over (the line's text and its 1-based line number). */
     interface GeneralRow {

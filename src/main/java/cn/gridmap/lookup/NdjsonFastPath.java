@@ -10,20 +10,12 @@ import cn.gridmap.geo.InputCrs;
  * The NDJSON batch at byte level. A line that is a flat object of the keys {@code id}, {@code x}/{@code lon}/
  * {@code lng} and {@code y}/{@code lat}, with JSON numbers and an id that is a number or a string without escapes,
  * is read without a JSON parser, looked up, and written from bytes: the id and the coordinates as they were sent
- * (for WGS84 numbers the longitude and latitude are the same text), then the micro-grid's precomputed chain. Every
+ * (for WGS84 numbers the longitude and latitude are the same text), then the micro-grid's precomputed chain. Lines
+ * are looked up in blocks, so that the index reads of a block overlap. Every
  * other line (other keys, escapes, nesting, a bad number, a point outside the valid range) is handed to the general
  * path of {@link BatchLookup}, which parses it with Jackson and writes its answer or its error. Not thread-safe.
  */
 final class NdjsonFastPath {
-    private static final byte[] ID = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] X = "\",\"x\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] Y = ",\"y\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LON = ",\"lon\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LAT = ",\"lat\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] REGIONS = ",\"regions\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EMPTY = "[]".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] OUTSIDE = ",,,,".getBytes(StandardCharsets.US_ASCII);
-
     /** One line the fast path hands over: its bytes and its 1-based line number. */
     interface GeneralLine {
         void line(byte[] buf, int from, int to, long lineNo) throws IOException;
@@ -47,8 +39,7 @@ final class NdjsonFastPath {
     /** Streams every line; {@code csv} chooses CSV rows (id + chain) over NDJSON objects. */
     void run(OutputStream out, boolean csv, InputCrs crs, GridIndex index, GeneralLine general) throws IOException {
         InputCrs.Converter conv = crs.isWgs84Numbers() ? null : crs.converter();
-        byte[] o = new byte[1 << 16];
-        int olen = 0;
+        BatchBlock b = new BatchBlock(out, csv, index);
         long lineNo = 0;
         int[] line;
         while ((line = lines.nextLine()) != null) {
@@ -72,57 +63,13 @@ final class NdjsonFastPath {
                 if (from == to) {
                     continue;
                 }
-                if (olen > 0) {
-                    out.write(o, 0, olen);
-                    olen = 0;
-                }
+                b.flush(); // the answers keep the order of the lines
                 general.line(buf, from, to, lineNo);
                 continue;
             }
-            int micro = index.locateMicro(lon, lat);
-            byte[] chain = csv ? micro < 0 ? OUTSIDE : index.csvChainBytes(micro) : micro < 0 ? EMPTY : index.jsonChainBytes(micro);
-            byte[] lonLat = conv == null ? null : (",\"lon\":" + lon + ",\"lat\":" + lat).getBytes(StandardCharsets.US_ASCII);
-            int need = 2 * (to - from) + chain.length + 64 + (lonLat == null ? 0 : lonLat.length);
-            if (olen + need > o.length) {
-                out.write(o, 0, olen);
-                olen = 0;
-                if (need > o.length) {
-                    o = new byte[need];
-                }
-            }
-            if (csv) {
-                olen = put(o, olen, buf, idFrom, idTo);
-                o[olen++] = ',';
-                olen = put(o, olen, chain, 0, chain.length);
-                o[olen++] = ',';
-                o[olen++] = '\n';
-                continue;
-            }
-            olen = put(o, olen, ID, 0, ID.length);
-            olen = put(o, olen, buf, idFrom, idTo);
-            olen = put(o, olen, X, 0, X.length);
-            olen = put(o, olen, buf, xFrom, xTo);
-            olen = put(o, olen, Y, 0, Y.length);
-            olen = put(o, olen, buf, yFrom, yTo);
-            if (lonLat == null) {
-                olen = put(o, olen, LON, 0, LON.length);
-                olen = put(o, olen, buf, xFrom, xTo);
-                olen = put(o, olen, LAT, 0, LAT.length);
-                olen = put(o, olen, buf, yFrom, yTo);
-            } else {
-                olen = put(o, olen, lonLat, 0, lonLat.length);
-            }
-            olen = put(o, olen, REGIONS, 0, REGIONS.length);
-            olen = put(o, olen, chain, 0, chain.length);
-            o[olen++] = '}';
-            o[olen++] = '\n';
+            b.add(buf, idFrom, idTo, xFrom, xTo, yFrom, yTo, lon, lat, conv != null);
         }
-        out.write(o, 0, olen);
-    }
-
-    private static int put(byte[] o, int at, byte[] src, int from, int to) {
-        System.arraycopy(src, from, o, at, to - from);
-        return at + to - from;
+        b.flush();
     }
 
     /** An id the CSV output can carry without quoting. */

@@ -9,6 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -20,6 +24,7 @@ import cn.gridmap.region.RegionRecord.RegionRef;
 import cn.gridmap.web.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -40,7 +45,7 @@ public class PointLookupService {
     private final LiveGridIndex index;
     private final GridmapConfig.Lookup config;
 
-    private final java.util.concurrent.ExecutorService postgisThreads;
+    private final ExecutorService postgisThreads;
 
     private final Counter byMemory;
     private final Counter byPostgis;
@@ -53,8 +58,8 @@ public class PointLookupService {
         this.index = index;
         this.config = config.lookup();
         int n = this.config.postgisThreads() > 0 ? this.config.postgisThreads() : 2 * Runtime.getRuntime().availableProcessors();
-        java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
-        this.postgisThreads = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+        AtomicInteger k = new AtomicInteger();
+        this.postgisThreads = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "gridmap-postgis-lookup-" + k.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -62,11 +67,11 @@ public class PointLookupService {
     }
 
     /** Where {@code engine=postgis} requests run (bounded: as many statements at once as the engine has threads). */
-    java.util.concurrent.Executor postgisExecutor() {
+    Executor postgisExecutor() {
         return postgisThreads;
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void stop() {
         postgisThreads.shutdownNow();
     }
