@@ -33,7 +33,7 @@ final class BatchBlock {
     private final boolean[] converted = new boolean[BLOCK];
     private final int[] micro = new int[BLOCK];
     private int n;
-    private byte[] o = new byte[1 << 16];
+    private byte[] o = new byte[1 << 18];
     private int olen;
 
     BatchBlock(OutputStream out, boolean csv, GridIndex index) {

@@ -145,6 +145,11 @@ public class BatchRoute {
 
         @Override
         public void write(byte[] b, int off, int n) throws IOException {
+            if (len == 0 && n >= CHUNK) {
+                // a block of rows from a fast path: one copy into the buffer Vert.x sends, not two
+                send(java.util.Arrays.copyOfRange(b, off, off + n));
+                return;
+            }
             while (n > 0) {
                 if (len == CHUNK) {
                     flushChunk();
@@ -161,12 +166,16 @@ public class BatchRoute {
             if (len == 0) {
                 return;
             }
+            send(java.util.Arrays.copyOf(buf, len));
+            len = 0;
+        }
+
+        private void send(byte[] bytes) throws IOException {
             if (res.closed()) {
                 throw new IOException("the client closed the connection");
             }
             awaitWritable();
-            res.write(Buffer.buffer(java.util.Arrays.copyOf(buf, len)));
-            len = 0;
+            res.write(Buffer.buffer(bytes));
         }
 
         private void awaitWritable() throws IOException {
