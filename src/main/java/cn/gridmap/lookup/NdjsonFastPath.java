@@ -2,7 +2,6 @@ package cn.gridmap.lookup;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 import cn.gridmap.geo.InputCrs;
 
@@ -10,10 +9,10 @@ import cn.gridmap.geo.InputCrs;
  * The NDJSON batch at byte level. A line that is a flat object of the keys {@code id}, {@code x}/{@code lon}/
  * {@code lng} and {@code y}/{@code lat}, with JSON numbers and an id that is a number or a string without escapes,
  * is read without a JSON parser, looked up, and written from bytes: the id and the coordinates as they were sent
- * (for WGS84 numbers the longitude and latitude are the same text), then the micro-grid's precomputed chain. Lines
- * are looked up in blocks, so that the index reads of a block overlap. Every
- * other line (other keys, escapes, nesting, a bad number, a point outside the valid range) is handed to the general
- * path of {@link BatchLookup}, which parses it with Jackson and writes its answer or its error. Not thread-safe.
+ * (for WGS84 numbers the longitude and latitude are the same text), then the micro-grid's precomputed chain; rows
+ * are looked up in blocks ({@link BatchBlock}). Every other line (other keys, escapes, nesting, a bad number, a point
+ * outside the valid range) is handed to the general path of {@link BatchLookup}, which parses it with Jackson and
+ * writes its answer or its error. Not thread-safe.
  */
 final class NdjsonFastPath {
     /** One line the fast path hands over: its bytes and its 1-based line number. */
