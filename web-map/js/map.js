@@ -154,18 +154,16 @@
     els.forEach((el) => el.classList.remove('label-hidden'));
     const boxes = els.map((el) => el.getBoundingClientRect());
     const placed = [];
-    let hidden = 0;
     els.forEach((el, i) => {
       const r = boxes[i];
       const b = [r.left - LABEL_GAP, r.top - LABEL_GAP, r.right + LABEL_GAP, r.bottom + LABEL_GAP];
       if (placed.some((p) => p[0] < b[2] && b[0] < p[2] && p[1] < b[3] && b[1] < p[3])) {
         el.classList.add('label-hidden');
-        hidden++;
       } else {
         placed.push(b);
       }
     });
-    state.labels = { drawn: placed.length, hidden, zoom: map.getZoom(), at: Date.now() };
+    state.labels = { drawn: placed.length, hidden: els.length - placed.length, zoom: map.getZoom(), at: Date.now() };
   }
 
   // ---------------------------------------------------------------- layer switcher + legend

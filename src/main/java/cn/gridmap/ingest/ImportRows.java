@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import cn.gridmap.element.CopyWriter;
+import cn.gridmap.element.CreditCodes;
+import cn.gridmap.element.IdNumbers;
+import cn.gridmap.element.PlacementMethod;
 import cn.gridmap.geo.InputCrs;
 import cn.gridmap.geocode.GeocodeService;
 import cn.gridmap.geocode.Geocoder;
@@ -18,10 +22,6 @@ import cn.gridmap.lookup.GridIndex;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
-import cn.gridmap.element.PlacementMethod;
-import cn.gridmap.element.CreditCodes;
-import cn.gridmap.element.IdNumbers;
-import cn.gridmap.element.CopyWriter;
 
 /**
  * Validates and places one input row of an import and writes it as a staging row, or explains (field + reason) why

@@ -31,13 +31,13 @@ import org.postgresql.PGConnection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import cn.gridmap.GridmapConfig;
+import cn.gridmap.element.CopyWriter;
+import cn.gridmap.element.ElementSql;
 import cn.gridmap.geocode.GeocodeService;
 import cn.gridmap.lookup.LiveGridIndex;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.web.ApiException;
-import cn.gridmap.element.ElementSql;
-import cn.gridmap.element.CopyWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -272,7 +272,7 @@ public class ImportService {
         try {
             report = workDir().resolve("import-" + id + ".errors.csv");
         } catch (IOException e) {
-            fail(id, "cannot write the error report: " + e.getMessage(), run);
+            fail(id, kind, "cannot write the error report: " + e.getMessage(), run);
             return;
         }
         try (Connection c = dataSource.getConnection();
@@ -341,12 +341,10 @@ public class ImportService {
                     id, kind.wire, run.rowsRead, stored, failed[0], progress.seconds(), (t[1] - t[0]) / 1e9, (t[2] - t[1]) / 1e9,
                     (t[3] - t[2]) / 1e9);
         } catch (ApiException e) {
-            fail(id, e.getMessage(), run);
-            count(kind, "failed", 0, run.rowsFailed);
+            fail(id, kind, e.getMessage(), run);
         } catch (Exception e) {
             LOG.errorf("import %d failed: %s", id, Masking.text(String.valueOf(e.getMessage())));
-            fail(id, INTERNAL + Masking.text(String.valueOf(e.getMessage())), run);
-            count(kind, "failed", 0, run.rowsFailed);
+            fail(id, kind, INTERNAL + Masking.text(String.valueOf(e.getMessage())), run);
         } finally {
             running.remove(id);
             deleteQuietly(file);
@@ -521,7 +519,8 @@ public class ImportService {
         return out;
     }
 
-    private void fail(long id, String message, Running run) {
+    private void fail(long id, ImportKind kind, String message, Running run) {
+        count(kind, "failed", 0, run.rowsFailed);
         try (Connection c = dataSource.getConnection()) {
             ImportJobs.finish(c, id, "failed", run.rowsRead, 0, run.rowsFailed, message);
         } catch (SQLException e) {

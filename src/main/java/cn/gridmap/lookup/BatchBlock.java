@@ -24,25 +24,27 @@ final class BatchBlock {
 
     private final OutputStream out;
     private final boolean csv;
+    /** Whether the batch's coordinates were converted to WGS84 (then lon/lat are written as numbers, not echoed). */
+    private final boolean converted;
     private final GridIndex index;
     private final byte[] text = new byte[BLOCK * 256];
     private int textLen;
     private final int[] spans = new int[BLOCK * 6];
     private final double[] lons = new double[BLOCK];
     private final double[] lats = new double[BLOCK];
-    private final boolean[] converted = new boolean[BLOCK];
     private final int[] micro = new int[BLOCK];
     private int n;
     private byte[] o = new byte[1 << 18];
     private int olen;
 
-    BatchBlock(OutputStream out, boolean csv, GridIndex index) {
+    BatchBlock(OutputStream out, boolean csv, boolean converted, GridIndex index) {
         this.out = out;
         this.csv = csv;
+        this.converted = converted;
         this.index = index;
     }
 
-    void add(byte[] buf, int idF, int idT, int xF, int xT, int yF, int yT, double lon, double lat, boolean conv) throws IOException {
+    void add(byte[] buf, int idF, int idT, int xF, int xT, int yF, int yT, double lon, double lat) throws IOException {
         int len = (idT - idF) + (xT - xF) + (yT - yF);
         if (n == BLOCK || textLen + len > text.length) {
             flush();
@@ -51,20 +53,20 @@ final class BatchBlock {
             throw new IOException("a line's id and coordinates are longer than " + text.length + " bytes");
         }
         int k = n * 6;
-        textLen = copy(buf, idF, idT, k);
-        textLen = copy(buf, xF, xT, k + 2);
-        textLen = copy(buf, yF, yT, k + 4);
+        copy(buf, idF, idT, k);
+        copy(buf, xF, xT, k + 2);
+        copy(buf, yF, yT, k + 4);
         lons[n] = lon;
         lats[n] = lat;
-        converted[n] = conv;
         n++;
     }
 
-    private int copy(byte[] buf, int from, int to, int k) {
+    /** Appends [from, to) of buf to the block's text and records its span at spans[k], spans[k + 1]. */
+    private void copy(byte[] buf, int from, int to, int k) {
         System.arraycopy(buf, from, text, textLen, to - from);
         spans[k] = textLen;
-        spans[k + 1] = textLen + to - from;
-        return textLen + to - from;
+        textLen += to - from;
+        spans[k + 1] = textLen;
     }
 
     /** Looks the block's points up, then writes their rows in order. */
@@ -80,7 +82,7 @@ final class BatchBlock {
         write();
     }
 
-    void write() throws IOException {
+    private void write() throws IOException {
         if (olen > 0) {
             out.write(o, 0, olen);
             olen = 0;
@@ -90,7 +92,7 @@ final class BatchBlock {
     private void row(int i) throws IOException {
         int m = micro[i];
         byte[] chain = csv ? m < 0 ? OUTSIDE : index.csvChainBytes(m) : m < 0 ? EMPTY : index.jsonChainBytes(m);
-        byte[] lonLat = converted[i] ? (",\"lon\":" + lons[i] + ",\"lat\":" + lats[i]).getBytes(StandardCharsets.US_ASCII) : null;
+        byte[] lonLat = converted ? (",\"lon\":" + lons[i] + ",\"lat\":" + lats[i]).getBytes(StandardCharsets.US_ASCII) : null;
         int k = i * 6;
         int need = 2 * (spans[k + 5] - spans[k]) + chain.length + 64 + (lonLat == null ? 0 : lonLat.length);
         if (olen + need > o.length) {

@@ -208,7 +208,6 @@ public final class BatchLookup {
 
     // ---------------------------------------------------------------- NDJSON, JSON, GeoJSON in
 
-    /** NDJSON: lines cut at byte level, each parsed by Jackson straight from the bytes. */
     /** One NDJSON line through Jackson: a row, an error, or nothing for a blank line. */
     private static void ndjsonLine(byte[] buf, int from, int to, long n, Sink sink) throws IOException {
         try (JsonParser p = JSON_FACTORY.createParser(buf, from, to - from)) {

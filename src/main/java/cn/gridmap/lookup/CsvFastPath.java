@@ -89,7 +89,7 @@ final class CsvFastPath {
         int yCol = columns.y();
         int width = columns.width();
         InputCrs.Converter conv = crs.isWgs84Numbers() ? null : crs.converter();
-        BatchBlock block = new BatchBlock(out, true, index);
+        BatchBlock block = new BatchBlock(out, true, conv != null, index);
         int[] fs = new int[width + 1];
         int[] fe = new int[width + 1];
         long lineNo = 1;
@@ -136,10 +136,10 @@ final class CsvFastPath {
                 continue;
             }
             if (idCol >= 0) {
-                block.add(buf, fs[idCol], fe[idCol], 0, 0, 0, 0, lon, lat, false);
+                block.add(buf, fs[idCol], fe[idCol], 0, 0, 0, 0, lon, lat);
             } else {
                 byte[] n = Long.toString(lineNo - 1).getBytes(StandardCharsets.US_ASCII);
-                block.add(n, 0, n.length, 0, 0, 0, 0, lon, lat, false);
+                block.add(n, 0, n.length, 0, 0, 0, 0, lon, lat);
             }
         }
         block.flush();

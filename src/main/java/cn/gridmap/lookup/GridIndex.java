@@ -252,8 +252,7 @@ public final class GridIndex {
         }
         // nearest first to the centimetre (the precision the API reports; the two engines' metrics differ below it),
         // then by code
-        hits.sort((a, b) -> Math.round(a[0] * 100) != Math.round(b[0] * 100) ? Long.compare(Math.round(a[0] * 100), Math.round(b[0] * 100))
-                : code((int) a[1]).compareTo(code((int) b[1])));
+        hits.sort(java.util.Comparator.<double[]>comparingLong(h -> Math.round(h[0] * 100)).thenComparing(h -> code((int) h[1])));
         return hits.stream().map(h -> (int) h[1]).toList();
     }
 

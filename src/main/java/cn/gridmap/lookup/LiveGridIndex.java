@@ -100,9 +100,10 @@ public class LiveGridIndex {
             next = GridIndexLoader.load(c, config.cellSizeDegrees());
         }
         GridIndex previous = current.getAndSet(next);
-        rebuilds.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        long took = System.nanoTime() - t0;
+        rebuilds.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
         LOG.infof("lookup index version %d built in %d ms (%s): %d micro-grids, %d cells (%d tested exactly), ~%d MB%s",
-                next.version(), (System.nanoTime() - t0) / 1_000_000, next.buildTimes(), next.microgridCount(), next.cellCount(),
+                next.version(), took / 1_000_000, next.buildTimes(), next.microgridCount(), next.cellCount(),
                 next.boundaryCellCount(), next.approximateBytes() >> 20, previous == null ? "" : " (replaced version " + previous.version() + ")");
         return next;
     }

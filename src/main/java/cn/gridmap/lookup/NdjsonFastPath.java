@@ -38,7 +38,7 @@ final class NdjsonFastPath {
     /** Streams every line; {@code csv} chooses CSV rows (id + chain) over NDJSON objects. */
     void run(OutputStream out, boolean csv, InputCrs crs, GridIndex index, GeneralLine general) throws IOException {
         InputCrs.Converter conv = crs.isWgs84Numbers() ? null : crs.converter();
-        BatchBlock b = new BatchBlock(out, csv, index);
+        BatchBlock b = new BatchBlock(out, csv, conv != null, index);
         long lineNo = 0;
         int[] line;
         while ((line = lines.nextLine()) != null) {
@@ -66,7 +66,7 @@ final class NdjsonFastPath {
                 general.line(buf, from, to, lineNo);
                 continue;
             }
-            b.add(buf, idFrom, idTo, xFrom, xTo, yFrom, yTo, lon, lat, conv != null);
+            b.add(buf, idFrom, idTo, xFrom, xTo, yFrom, yTo, lon, lat);
         }
         b.flush();
     }

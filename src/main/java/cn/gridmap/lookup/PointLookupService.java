@@ -47,13 +47,13 @@ public class PointLookupService {
 
     private final ExecutorService postgisThreads;
 
-    private final Counter byMemory;
-    private final Counter byPostgis;
+    private final Counter memoryLookups;
+    private final Counter postgisLookups;
 
     public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config,
             MeterRegistry metrics) {
-        this.byMemory = metrics.counter("gridmap.lookups", "engine", MEMORY);
-        this.byPostgis = metrics.counter("gridmap.lookups", "engine", POSTGIS);
+        this.memoryLookups = metrics.counter("gridmap.lookups", "engine", MEMORY);
+        this.postgisLookups = metrics.counter("gridmap.lookups", "engine", POSTGIS);
         this.dataSource = dataSource;
         this.index = index;
         this.config = config.lookup();
@@ -150,10 +150,10 @@ public class PointLookupService {
 
     public PointLookupResult lookup(Query q) {
         if (q.engine().equals(POSTGIS)) {
-            byPostgis.increment();
+            postgisLookups.increment();
             return byPostgis(q);
         }
-        byMemory.increment();
+        memoryLookups.increment();
         return byIndex(q);
     }
 

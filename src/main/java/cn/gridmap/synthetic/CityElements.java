@@ -14,11 +14,11 @@ import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
 import cn.gridmap.GridmapConfig;
+import cn.gridmap.element.ElementSql;
+import cn.gridmap.ingest.ImportJobs;
+import cn.gridmap.ingest.Progress;
 import cn.gridmap.lookup.LiveGridIndex;
 import cn.gridmap.security.PersonalDataProtector;
-import cn.gridmap.element.ElementSql;
-import cn.gridmap.ingest.Progress;
-import cn.gridmap.ingest.ImportJobs;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -35,9 +35,9 @@ import org.locationtech.jts.operation.polygonize.Polygonizer;
 import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
 
 import cn.gridmap.geo.Geometries;
-import cn.gridmap.region.RegionDraft;
-import cn.gridmap.region.Level;
 import cn.gridmap.region.CityData;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionDraft;
 
 /**
  * Derives streets, communities, grids and micro-grids inside the real district polygons, deterministically.

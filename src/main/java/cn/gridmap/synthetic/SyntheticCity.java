@@ -24,8 +24,8 @@ import org.locationtech.jts.index.strtree.STRtree;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 
-import cn.gridmap.geo.Geometries;
 import cn.gridmap.element.AddressBase;
+import cn.gridmap.geo.Geometries;
 
 /**
  * The synthetic standard-address base of the city, derived deterministically from the stored micro-grids (which

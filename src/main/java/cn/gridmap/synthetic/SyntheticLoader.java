@@ -17,18 +17,18 @@ import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 import org.postgresql.copy.CopyManager;
 
+import cn.gridmap.element.CopyWriter;
+import cn.gridmap.element.PlacementMethod;
+import cn.gridmap.geo.ChinaOffsets;
+import cn.gridmap.geocode.Geocoder;
+import cn.gridmap.ingest.Progress;
+import cn.gridmap.lookup.GridIndex;
+import cn.gridmap.region.Level;
+import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.synthetic.SyntheticCity.Building;
 import cn.gridmap.synthetic.SyntheticCity.House;
 import cn.gridmap.synthetic.SyntheticCity.Place;
 import cn.gridmap.synthetic.SyntheticCity.Structure;
-import cn.gridmap.geo.ChinaOffsets;
-import cn.gridmap.geocode.Geocoder;
-import cn.gridmap.lookup.GridIndex;
-import cn.gridmap.region.Level;
-import cn.gridmap.security.PersonalDataProtector;
-import cn.gridmap.element.PlacementMethod;
-import cn.gridmap.element.CopyWriter;
-import cn.gridmap.ingest.Progress;
 
 /**
  * Writes the synthetic city (address base, houses, people, components, organisations, events) with COPY on one

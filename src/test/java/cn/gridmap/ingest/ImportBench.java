@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.locationtech.jts.geom.Coordinate;
 
+import cn.gridmap.element.IdNumbers;
 import cn.gridmap.element.entity.HouseEntity;
 import cn.gridmap.element.entity.PersonEntity;
 import cn.gridmap.geo.Geometries;
@@ -26,7 +27,6 @@ import cn.gridmap.region.Level;
 import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.synthetic.CityElements;
 import cn.gridmap.synthetic.SyntheticNames;
-import cn.gridmap.element.IdNumbers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -23,10 +23,10 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
-import cn.gridmap.geo.ChinaOffsets;
 import cn.gridmap.element.CreditCodes;
 import cn.gridmap.element.ElementSql;
 import cn.gridmap.element.IdNumbers;
+import cn.gridmap.geo.ChinaOffsets;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;

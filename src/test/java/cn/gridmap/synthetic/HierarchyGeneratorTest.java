@@ -18,9 +18,9 @@ import org.locationtech.jts.io.WKBWriter;
 import org.locationtech.jts.io.WKTReader;
 
 import cn.gridmap.geo.Geometries;
-import cn.gridmap.region.RegionDraft;
-import cn.gridmap.region.Level;
 import cn.gridmap.region.CityData;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionDraft;
 
 /** The derivation on a small two-district city written inline (no database). */
 class HierarchyGeneratorTest {
