@@ -1,7 +1,9 @@
-// The only file that knows the service's URLs.
+// The only file that knows the service's URLs. Every call carries the login's token (js/auth.js).
 window.gridmapApi = (function () {
+  const headers = window.gridmapAuth.headers;
   async function json(url, signal) {
-    const r = await fetch(url, { signal });
+    const r = await fetch(url, { signal, headers });
+    if (r.status === 401) window.gridmapAuth.logout();
     if (!r.ok) {
       let msg = r.status + ' ' + r.statusText;
       try { msg = (await r.json()).message || msg; } catch (e) { /* not JSON */ }
@@ -20,6 +22,8 @@ window.gridmapApi = (function () {
     tileCatalogue: () => json('tiles'),
     tileJson: (layers) => json('tiles/' + layers + '.json'),
     levelStats: (level) => json('api/stats?level=' + level),
+    // the map's tile layers fetch with these options (the token's header, renewed in place)
+    tileFetch: { headers },
     geocode: (q) => json('api/geocode?q=' + encodeURIComponent(q)),
     people: (name) => json('api/people?limit=8&name=' + encodeURIComponent(name)),
     organizations: (name) => json('api/organizations?limit=8&name=' + encodeURIComponent(name)),

@@ -3,6 +3,7 @@
 (function () {
   const api = window.gridmapApi;
   const gm = window.gridmap;
+  const auth = window.gridmapAuth;
   const map = gm.map;
   const esc = gm.esc;
 
@@ -130,6 +131,7 @@
   resetElementsDrawn();
 
   const elementTiles = L.vectorGrid.protobuf('tiles/{kinds}/{z}/{x}/{y}.mvt', {
+    fetchOptions: api.tileFetch,
     pane: 'elements', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19, minZoom: elementState.pointZoom,
     kinds: () => KINDS.map((k) => k.id).filter((id) => shownKinds.has(id)).join(',') || 'events',
     vectorTileLayerStyles: Object.fromEntries(KINDS.map((k) => [k.id, (p, z) => {
@@ -194,7 +196,8 @@
   gm.searchProviders.push(async (q) => {
     const out = [];
     const [geo, orgs, people] = await Promise.all([
-      api.geocode(q).catch(() => null), api.organizations(q).catch(() => null), api.people(q).catch(() => null)]);
+      api.geocode(q).catch(() => null), auth.seesElements() ? api.organizations(q).catch(() => null) : null,
+      auth.seesPeople() ? api.people(q).catch(() => null) : null]);
     if (geo && geo.match) {
       const m = geo.match;
       out.push({ html: `📍 ${esc(m.address)} <span class="code">${esc(m.level)} · ${m.score}</span>`,

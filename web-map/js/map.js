@@ -34,6 +34,7 @@
 
   // ---------------------------------------------------------------- basemap (tiles 'land' and 'water')
   const basemapTiles = L.vectorGrid.protobuf('tiles/land,water/{z}/{x}/{y}.mvt', {
+    fetchOptions: api.tileFetch,
     pane: 'basemap', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19,
     vectorTileLayerStyles: {
       land: { stroke: true, color: '#c9c4b5', weight: 0.5, fill: true, fillColor: '#f4f1ea', fillOpacity: 1 },
@@ -73,6 +74,7 @@
   }
 
   const regionTiles = L.vectorGrid.protobuf('tiles/{layers}/{z}/{x}/{y}.mvt', {
+    fetchOptions: api.tileFetch,
     pane: 'regions', rendererFactory: L.canvas.tile, interactive: false, maxZoom: 19,
     layers: (d) => levelsAt(d.z).join(',') || 'city',
     vectorTileLayerStyles: Object.fromEntries(LEVELS.map((lv) => [lv.id, regionStyle(lv)])),
@@ -352,7 +354,16 @@
     } catch (e) { /* map config is optional */ }
     const [city] = await Promise.all([api.tileJson('city'), loadLabels().catch((e) => setStatus('labels: ' + e.message))]);
     const b = city.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
+    const me = window.gridmapAuth.me();
+    if (me && !me.scope.includes('*')) {
+      // a scoped user (a grid worker, a district's dispatcher) opens on her own regions
+      const shapes = await Promise.all(me.scope.map((c) => api.regionGeometry(c).catch(() => null)));
+      const own = L.geoJSON(shapes.filter((f) => f != null));
+      window.gridmap.scopeBounds = own.getBounds();
+      map.fitBounds(own.getBounds(), { padding: [10, 10], animate: false, maxZoom: 17 });
+    } else {
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [10, 10], animate: false });
+    }
     lastFinest = finestVisibleLevel();
     await new Promise((resolve) => {
       const wait = () => (state.rendered > 0 && !regionTiles.isLoading() ? resolve() : setTimeout(wait, 50));

@@ -23,6 +23,8 @@ public interface GridmapConfig {
 
     Tiles tiles();
 
+    Security security();
+
     /** How the city is loaded and the derived levels generated. */
     interface City {
         /** Load the city on start when the region table is empty. */
@@ -139,5 +141,71 @@ public interface GridmapConfig {
         /** From this zoom houses are points (there are 1.2 M of them); below it, counts per region. */
         @WithDefault("17")
         int housePointZoom();
+    }
+
+    /** Identity, tokens, area scope and rate limits (cn.gridmap.security). */
+    interface Security {
+        /**
+         * Off only for the benchmark that measures what security costs: every request then acts as a city-wide admin.
+         * Never in production.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Issuer ({@code iss}) of the service's own tokens. */
+        @WithDefault("gridmap")
+        String issuer();
+
+        /** Lifetime of an access token. */
+        @WithDefault("15m")
+        java.time.Duration accessTokenLifetime();
+
+        /** Lifetime of a refresh token (a working day). */
+        @WithDefault("10h")
+        java.time.Duration refreshTokenLifetime();
+
+        /** Password of the first admin (GRIDMAP_ADMIN_PASSWORD); otherwise a random one is made and written to the file below. */
+        Optional<String> adminPassword();
+
+        /** Where the first admin's random password is written (mode 600); the launcher says .gridmap/admin-password. */
+        Optional<String> adminPasswordFile();
+
+        /** Token endpoint failures per minute per username and client address before 429. */
+        @WithDefault("10")
+        int loginFailuresPerMinute();
+
+        /** Requests per minute per principal (or per client address for anonymous calls). */
+        @WithDefault("6000")
+        long requestsPerMinute();
+
+        /** Point lookups per minute per {@code system} client: their own, higher limit. */
+        @WithDefault("600000")
+        long systemLookupsPerMinute();
+
+        Oidc oidc();
+    }
+
+    /** An external OIDC provider (a 政务 unified identity platform, Keycloak): set url to accept its tokens. */
+    interface Oidc {
+        /** The provider's issuer URL (GRIDMAP_OIDC_URL); its /.well-known/openid-configuration names the JWKS. */
+        Optional<String> url();
+
+        /** The client id gridmap is registered under: tokens must name it in aud or azp (GRIDMAP_OIDC_CLIENT_ID). */
+        Optional<String> clientId();
+
+        /** The issuer the tokens carry when it differs from the discovery document's. */
+        Optional<String> issuer();
+
+        /** Claim path (a/b) of the roles list. */
+        @WithDefault("realm_access/roles")
+        String rolesClaim();
+
+        /** Claim with the area scope: a list of region codes, or one string of codes separated by commas. */
+        @WithDefault("gridmap_scope")
+        String scopeClaim();
+
+        /** Claim with the user name. */
+        @WithDefault("preferred_username")
+        String usernameClaim();
     }
 }

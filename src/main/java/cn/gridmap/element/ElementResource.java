@@ -4,27 +4,40 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import cn.gridmap.security.Callers;
+import cn.gridmap.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** 人地物事组织: paged lists of the city's elements, filtered by region at any level. Personal data is masked. */
+/**
+ * 人地物事组织: paged lists and items of the city's elements inside the caller's area scope, filtered by region at any
+ * level. Personal data is masked; people and houses are for the roles that work with them (Roles.PERSONAL).
+ */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "elements", description = "People, houses, components, organisations and events, each in its grid")
 public class ElementResource {
-    private static final String REGION = "a region code of any level (district, street, community, grid, micro-grid)";
+    private static final String REGION = "a region code of any level (district, street, community, grid, micro-grid) inside your scope";
     private static final String BBOX = "minLon,minLat,maxLon,maxLat (WGS84)";
+    private static final String UNMASK = "true: ID number and phone in clear (needs the pii right and X-Purpose; audited)";
+    private static final String PURPOSE = "why the personal data is unmasked (required with unmask=true; goes to the audit log)";
     private final ElementService service;
+    private final Callers callers;
 
-    public ElementResource(ElementService service) {
+    public ElementResource(ElementService service, Callers callers) {
         this.service = service;
+        this.callers = callers;
     }
 
     @GET
     @Path("/people")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
     @Operation(summary = "实有人口: people with their house, grid and masked ID number and phone")
     public ElementItems.Page<ElementItems.Person> people(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
@@ -34,32 +47,60 @@ public class ElementResource {
             @Parameter(description = "a 特殊人群/care tag, e.g. elderly_alone") @QueryParam("tag") String tag,
             @Parameter(description = "registered|migrant") @QueryParam("residence") String residence,
             @Parameter(description = "external id of the house") @QueryParam("house") String house) {
-        return service.people(service.paging(limit, offset), region, name, idNumber, phone, tag, residence, house);
+        return service.people(callers.current(), service.paging(limit, offset), region, name, idNumber, phone, tag, residence, house);
+    }
+
+    @GET
+    @Path("/people/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
+    @Operation(summary = "One person (404 outside your scope); unmask=true with X-Purpose and the pii right shows the ID number and phone")
+    public ElementItems.Person person(@PathParam("id") String id, @Parameter(description = UNMASK) @QueryParam("unmask") boolean unmask,
+            @Parameter(description = PURPOSE) @HeaderParam("X-Purpose") String purpose) {
+        return service.person(callers.current(), id, unmask, purpose);
     }
 
     @GET
     @Path("/houses")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
     @Operation(summary = "实有房屋: houses with their standard address, use and households")
     public ElementItems.Page<ElementItems.House> houses(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
             @Parameter(description = "part of the address") @QueryParam("address") String address,
             @Parameter(description = "residential|rental|commercial") @QueryParam("use") String use) {
-        return service.houses(service.paging(limit, offset), region, address, use);
+        return service.houses(callers.current(), service.paging(limit, offset), region, address, use);
+    }
+
+    @GET
+    @Path("/houses/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
+    @Operation(summary = "One house (404 outside your scope)")
+    public ElementItems.House house(@PathParam("id") String id) {
+        return service.house(callers.current(), id);
     }
 
     @GET
     @Path("/components")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
     @Operation(summary = "城市部件: components with their 16-digit GB/T 30428.2 code")
     public ElementItems.Page<ElementItems.Component> components(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
             @Parameter(description = BBOX) @QueryParam("bbox") String bbox,
             @Parameter(description = "4-digit class (大类 + 小类), e.g. 0101") @QueryParam("class") String classCode,
             @Parameter(description = "完好|破损|丢失|占用") @QueryParam("state") String state) {
-        return service.components(service.paging(limit, offset), region, bbox, classCode, state);
+        return service.components(callers.current(), service.paging(limit, offset), region, bbox, classCode, state);
+    }
+
+    @GET
+    @Path("/components/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = "One component (404 outside your scope)")
+    public ElementItems.Component component(@PathParam("id") String id) {
+        return service.component(callers.current(), id);
     }
 
     @GET
     @Path("/organizations")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
     @Operation(summary = "组织: enterprises and social organisations with their credit code")
     public ElementItems.Page<ElementItems.Organization> organizations(@QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @Parameter(description = REGION) @QueryParam("region") String region,
@@ -67,11 +108,22 @@ public class ElementResource {
             @Parameter(description = "part of the name") @QueryParam("name") String name,
             @Parameter(description = "enterprise|social") @QueryParam("kind") String kind,
             @Parameter(description = "unified social credit code") @QueryParam("creditCode") String creditCode) {
-        return service.organizations(service.paging(limit, offset), region, bbox, name, kind, creditCode);
+        return service.organizations(callers.current(), service.paging(limit, offset), region, bbox, name, kind, creditCode);
+    }
+
+    @GET
+    @Path("/organizations/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = "One organisation (404 outside your scope); unmask=true with X-Purpose and the pii right shows its phone")
+    public ElementItems.Organization organization(@PathParam("id") String id,
+            @Parameter(description = UNMASK) @QueryParam("unmask") boolean unmask,
+            @Parameter(description = PURPOSE) @HeaderParam("X-Purpose") String purpose) {
+        return service.organization(callers.current(), id, unmask, purpose);
     }
 
     @GET
     @Path("/events")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
     @Operation(summary = "事件: event records (class per GB/T 30428.2, time, place)")
     public ElementItems.Page<ElementItems.Event> events(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
@@ -79,6 +131,14 @@ public class ElementResource {
             @Parameter(description = "4-digit event class, e.g. 0102") @QueryParam("class") String classCode,
             @Parameter(description = "from this date/time (inclusive)") @QueryParam("from") String from,
             @Parameter(description = "before this date/time") @QueryParam("to") String to) {
-        return service.events(service.paging(limit, offset), region, bbox, classCode, from, to);
+        return service.events(callers.current(), service.paging(limit, offset), region, bbox, classCode, from, to);
+    }
+
+    @GET
+    @Path("/events/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = "One event record (404 outside your scope)")
+    public ElementItems.Event event(@PathParam("id") String id) {
+        return service.event(callers.current(), id);
     }
 }

@@ -11,22 +11,29 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import javax.sql.DataSource;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.BBox;
 import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionService;
+import cn.gridmap.security.AreaScope;
+import cn.gridmap.security.Audit;
+import cn.gridmap.security.Caller;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.security.ScopedConnection;
+import cn.gridmap.security.Scopes;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.Params;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Lists of the five element kinds with paging and filters (region code at any level, and per-kind fields). Personal
- * data is decrypted only to be masked; exact search by ID number or phone goes through the blind index.
+ * Lists and items of the five element kinds with paging and filters (region code at any level, and per-kind fields),
+ * inside the caller's area scope: in the query, and again through the row-level security policies of the transaction's
+ * scope. A region filter outside the scope is a 403, an item outside it a 404. Personal data is decrypted only to be
+ * masked, unless a caller with the pii right states a purpose; that view, and every search by ID number or phone, is
+ * written to the audit log in the same transaction as the read.
  */
 @ApplicationScoped
 public class ElementService {
@@ -34,12 +41,17 @@ public class ElementService {
     private final RegionService regions;
     private final PersonalDataProtector protector;
     private final GridmapConfig config;
+    private final Scopes scopes;
+    private final Audit audit;
 
-    public ElementService(DataSource dataSource, RegionService regions, PersonalDataProtector protector, GridmapConfig config) {
+    public ElementService(DataSource dataSource, RegionService regions, PersonalDataProtector protector, GridmapConfig config,
+            Scopes scopes, Audit audit) {
         this.dataSource = dataSource;
         this.regions = regions;
         this.protector = protector;
         this.config = config;
+        this.scopes = scopes;
+        this.audit = audit;
     }
 
     /** Paging and the filters common to every kind. */
@@ -73,6 +85,16 @@ public class ElementService {
             return sql.toString();
         }
 
+        /** Keeps the rows of {@code alias} inside an area scope (nothing to add for the whole city). */
+        Filter scope(String alias, AreaScope scope) {
+            List<Object> vs = new ArrayList<>();
+            String c = scope.condition(alias, vs);
+            if (c != null) {
+                add(c, vs.toArray());
+            }
+            return this;
+        }
+
         /**
          * Keeps the rows of {@code alias} inside region {@code code} of {@code level}: districts by their column
          * (镇江新区's streets hang under 京口区 with other code prefixes), lower levels by micro-grid code prefix.
@@ -88,18 +110,52 @@ public class ElementService {
         }
     }
 
-    /** Adds the region filter for table alias {@code t}: district by its column, lower levels by micro-grid prefix. */
-    void region(Filter f, String t, String code) {
+    /**
+     * Starts the filter of table alias {@code t}: the caller's scope, and the region filter (district by its column,
+     * lower levels by micro-grid prefix), which must lie inside the scope (403 otherwise).
+     */
+    Filter filter(Caller caller, String t, String code) {
+        Filter f = new Filter().scope(t, caller.scope());
         if (code == null || code.isBlank()) {
-            return;
+            return f;
         }
-        f.region(t, regions.levelOf(code.trim()), code.trim());
+        scopes.requireInside(caller.scope(), code.trim());
+        return f.region(t, regions.levelOf(code.trim()), code.trim());
     }
 
-    public ElementItems.Page<ElementItems.Person> people(Paging p, String region, String name, String idNumber, String phone,
-            String tag, String residence, String house) {
-        Filter f = new Filter();
-        region(f, "p", region);
+    /** The filter of one item by id (outside the scope it is simply not found). */
+    private Filter item(Caller caller, String t, String id) {
+        long n;
+        try {
+            n = Long.parseLong(id.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("an element id is a number, got '" + id + "'");
+        }
+        return new Filter().scope(t, caller.scope()).add(t + ".id = ?", n);
+    }
+
+    private static <T> T only(ElementItems.Page<T> page, String kind, String id) {
+        if (page.items().isEmpty()) {
+            throw ApiException.notFound("no " + kind + " " + id);
+        }
+        return page.items().get(0);
+    }
+
+    /** Unmasking needs the pii right and a stated purpose. */
+    private static String purpose(Caller caller, String purpose) {
+        if (!caller.principal().pii()) {
+            throw new ApiException(403, "unmasking needs the pii right");
+        }
+        if (purpose == null || purpose.isBlank()) {
+            throw ApiException.badRequest("unmasking needs a purpose: send the X-Purpose header (e.g. 入户走访核实身份)");
+        }
+        String p = purpose.trim();
+        return p.length() > 500 ? p.substring(0, 500) : p;
+    }
+
+    public ElementItems.Page<ElementItems.Person> people(Caller caller, Paging p, String region, String name, String idNumber,
+            String phone, String tag, String residence, String house) {
+        Filter f = filter(caller, "p", region);
         if (present(name)) {
             f.add("p.name LIKE ?", like(name) + "%");
         }
@@ -119,18 +175,40 @@ public class ElementService {
         if (present(house)) {
             f.add("h.external_id = ?", house.trim());
         }
+        AfterRead<ElementItems.Person> after = null;
+        if (present(idNumber) || present(phone)) {
+            String by = present(idNumber) ? "ID number" : "phone";
+            after = (c, rows) -> audit.record(c, caller, "person.search", "person", rows.stream().map(r -> String.valueOf(r.id())).toList(),
+                    null, "ok", "search by " + by + ": " + rows.size() + " found");
+        }
+        return people(caller, f, p, false, after);
+    }
+
+    /** One person, masked; with {@code unmask} (pii + purpose) in clear, and the view audited. */
+    public ElementItems.Person person(Caller caller, String id, boolean unmask, String purpose) {
+        String why = unmask ? purpose(caller, purpose) : null;
+        AfterRead<ElementItems.Person> after = !unmask ? null
+                : (c, rows) -> audit.record(c, caller, "person.unmask", "person:" + id.trim(),
+                        rows.stream().map(r -> String.valueOf(r.id())).toList(), why, "ok", "idNumber, phone");
+        return only(people(caller, item(caller, "p", id), new Paging(1, 0), unmask, after), "person", id);
+    }
+
+    private ElementItems.Page<ElementItems.Person> people(Caller caller, Filter f, Paging p, boolean clear,
+            AfterRead<ElementItems.Person> after) {
         String sql = "SELECT p.id, p.external_id, p.name, p.gender, extract(year FROM p.birth_date)::int, p.id_number_enc, p.phone_enc, "
                 + "p.residence, p.tags, h.external_id, h.address, ST_X(h.geom), ST_Y(h.geom), p.district_code, p.microgrid_code, "
                 + "p.geocode_method, p.geocode_score, p.derived FROM person p JOIN house h ON h.id = p.house_id" + f.where()
                 + " ORDER BY p.id LIMIT ? OFFSET ?";
-        return page(sql, f, p, rs -> {
+        return page(caller, sql, f, p, rs -> {
             String micro = rs.getString(15);
             Array tags = rs.getArray(9);
+            String idNumber = protector.decrypt(rs.getString(6));
             return new ElementItems.Person(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                    IdNumbers.mask(protector.decrypt(rs.getString(6))), maskPhone(rs.getString(7)), rs.getString(8),
+                    clear ? idNumber : IdNumbers.mask(idNumber), clear ? clearPhone(rs.getString(7)) : maskPhone(rs.getString(7)),
+                    rs.getString(8),
                     List.of((String[]) tags.getArray()), rs.getString(10), rs.getString(11), rs.getDouble(12), rs.getDouble(13),
                     rs.getString(14), grid(micro), micro, rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
-        });
+        }, after);
     }
 
     /** Adds a bbox filter on {@code t.geom} (GiST-indexed for components, organisations and events). */
@@ -141,19 +219,26 @@ public class ElementService {
         }
     }
 
-    public ElementItems.Page<ElementItems.House> houses(Paging p, String region, String address, String use) {
-        Filter f = new Filter();
-        region(f, "h", region);
+    public ElementItems.Page<ElementItems.House> houses(Caller caller, Paging p, String region, String address, String use) {
+        Filter f = filter(caller, "h", region);
         if (present(address)) {
             f.add("h.address LIKE ?", "%" + like(address) + "%");
         }
         if (present(use)) {
             f.add("h.use = ?", oneOf(use, "use", "residential", "rental", "commercial"));
         }
+        return houses(caller, f, p);
+    }
+
+    public ElementItems.House house(Caller caller, String id) {
+        return only(houses(caller, item(caller, "h", id), new Paging(1, 0)), "house", id);
+    }
+
+    private ElementItems.Page<ElementItems.House> houses(Caller caller, Filter f, Paging p) {
         String sql = "SELECT h.id, h.external_id, h.address, h.use, h.households, h.area_sqm, ST_X(h.geom), ST_Y(h.geom), h.district_code, "
                 + "h.microgrid_code, h.raw_location, h.raw_crs, h.geocode_method, h.geocode_score, h.derived FROM house h" + f.where()
                 + " ORDER BY h.id LIMIT ? OFFSET ?";
-        return page(sql, f, p, rs -> {
+        return page(caller, sql, f, p, rs -> {
             String micro = rs.getString(10);
             Object area = rs.getObject(6);
             return new ElementItems.House(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
@@ -162,9 +247,9 @@ public class ElementService {
         });
     }
 
-    public ElementItems.Page<ElementItems.Component> components(Paging p, String region, String bbox, String classCode, String state) {
-        Filter f = new Filter();
-        region(f, "c", region);
+    public ElementItems.Page<ElementItems.Component> components(Caller caller, Paging p, String region, String bbox, String classCode,
+            String state) {
+        Filter f = filter(caller, "c", region);
         bbox(f, "c", bbox);
         if (present(classCode)) {
             f.add("c.class_code = ?", classCode.trim());
@@ -172,11 +257,19 @@ public class ElementService {
         if (present(state)) {
             f.add("c.state = ?", state.trim());
         }
+        return components(caller, f, p);
+    }
+
+    public ElementItems.Component component(Caller caller, String id) {
+        return only(components(caller, item(caller, "c", id), new Paging(1, 0)), "component", id);
+    }
+
+    private ElementItems.Page<ElementItems.Component> components(Caller caller, Filter f, Paging p) {
         String sql = "SELECT c.id, c.external_id, c.code, c.class_code, k.name, k.major_name, c.name, c.state, c.department, ST_X(c.geom), "
                 + "ST_Y(c.geom), c.district_code, c.microgrid_code, c.raw_location, c.raw_crs, c.geocode_method, c.geocode_score, "
                 + "c.derived FROM component c JOIN component_class k ON k.code = c.class_code" + f.where()
                 + " ORDER BY c.id LIMIT ? OFFSET ?";
-        return page(sql, f, p, rs -> {
+        return page(caller, sql, f, p, rs -> {
             String micro = rs.getString(13);
             return new ElementItems.Component(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getDouble(10), rs.getDouble(11),
@@ -185,10 +278,9 @@ public class ElementService {
         });
     }
 
-    public ElementItems.Page<ElementItems.Organization> organizations(Paging p, String region, String bbox, String name, String kind,
-            String creditCode) {
-        Filter f = new Filter();
-        region(f, "o", region);
+    public ElementItems.Page<ElementItems.Organization> organizations(Caller caller, Paging p, String region, String bbox, String name,
+            String kind, String creditCode) {
+        Filter f = filter(caller, "o", region);
         bbox(f, "o", bbox);
         if (present(name)) {
             f.add("o.name LIKE ?", "%" + like(name) + "%");
@@ -199,22 +291,37 @@ public class ElementService {
         if (present(creditCode)) {
             f.add("o.credit_code = ?", creditCode.trim().toUpperCase(java.util.Locale.ROOT));
         }
+        return organizations(caller, f, p, false, null);
+    }
+
+    /** One organisation; with {@code unmask} (pii + purpose) its phone in clear, and the view audited. */
+    public ElementItems.Organization organization(Caller caller, String id, boolean unmask, String purpose) {
+        String why = unmask ? purpose(caller, purpose) : null;
+        AfterRead<ElementItems.Organization> after = !unmask ? null
+                : (c, rows) -> audit.record(c, caller, "organization.unmask", "organization:" + id.trim(),
+                        rows.stream().map(r -> String.valueOf(r.id())).toList(), why, "ok", "phone");
+        return only(organizations(caller, item(caller, "o", id), new Paging(1, 0), unmask, after), "organization", id);
+    }
+
+    private ElementItems.Page<ElementItems.Organization> organizations(Caller caller, Filter f, Paging p, boolean clear,
+            AfterRead<ElementItems.Organization> after) {
         String sql = "SELECT o.id, o.external_id, o.credit_code, o.name, o.kind, o.category, o.employees, o.address, o.phone_enc, "
                 + "ST_X(o.geom), ST_Y(o.geom), o.district_code, o.microgrid_code, o.raw_location, o.raw_crs, o.geocode_method, "
                 + "o.geocode_score, o.derived FROM organization o" + f.where() + " ORDER BY o.id LIMIT ? OFFSET ?";
-        return page(sql, f, p, rs -> {
+        return page(caller, sql, f, p, rs -> {
             String micro = rs.getString(13);
             Object employees = rs.getObject(7);
             return new ElementItems.Organization(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                    rs.getString(6), employees == null ? null : ((Number) employees).intValue(), rs.getString(8), maskPhone(rs.getString(9)),
+                    rs.getString(6), employees == null ? null : ((Number) employees).intValue(), rs.getString(8),
+                    clear ? clearPhone(rs.getString(9)) : maskPhone(rs.getString(9)),
                     rs.getDouble(10), rs.getDouble(11), rs.getString(12), grid(micro), micro, rs.getString(14), rs.getString(15),
                     rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
-        });
+        }, after);
     }
 
-    public ElementItems.Page<ElementItems.Event> events(Paging p, String region, String bbox, String classCode, String from, String to) {
-        Filter f = new Filter();
-        region(f, "e", region);
+    public ElementItems.Page<ElementItems.Event> events(Caller caller, Paging p, String region, String bbox, String classCode, String from,
+            String to) {
+        Filter f = filter(caller, "e", region);
         bbox(f, "e", bbox);
         if (present(classCode)) {
             f.add("e.class_code = ?", classCode.trim());
@@ -225,11 +332,19 @@ public class ElementService {
         if (present(to)) {
             f.add("e.occurred_at < ?", time(to, "to"));
         }
+        return events(caller, f, p);
+    }
+
+    public ElementItems.Event event(Caller caller, String id) {
+        return only(events(caller, item(caller, "e", id), new Paging(1, 0)), "event", id);
+    }
+
+    private ElementItems.Page<ElementItems.Event> events(Caller caller, Filter f, Paging p) {
         String sql = "SELECT e.id, e.external_id, e.class_code, k.name, k.major_name, e.occurred_at, e.description, e.address, "
                 + "ST_X(e.geom), ST_Y(e.geom), e.district_code, e.microgrid_code, e.raw_location, e.raw_crs, e.geocode_method, "
                 + "e.geocode_score, e.derived FROM event e JOIN event_class k ON k.code = e.class_code" + f.where()
                 + " ORDER BY e.id LIMIT ? OFFSET ?";
-        return page(sql, f, p, rs -> {
+        return page(caller, sql, f, p, rs -> {
             String micro = rs.getString(12);
             return new ElementItems.Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getObject(6, OffsetDateTime.class).toString(), rs.getString(7), rs.getString(8), rs.getDouble(9),
@@ -242,8 +357,17 @@ public class ElementService {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> ElementItems.Page<T> page(String sql, Filter f, Paging p, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    /** What runs in the read's transaction after it (the audit row of an unmasked view or a search by ID number). */
+    private interface AfterRead<T> {
+        void after(Connection c, List<T> rows) throws SQLException;
+    }
+
+    private <T> ElementItems.Page<T> page(Caller caller, String sql, Filter f, Paging p, RowMapper<T> mapper) {
+        return page(caller, sql, f, p, mapper, null);
+    }
+
+    private <T> ElementItems.Page<T> page(Caller caller, String sql, Filter f, Paging p, RowMapper<T> mapper, AfterRead<T> after) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope()); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
             int i = 1;
             for (Object v : f.values) {
                 ps.setObject(i++, v);
@@ -261,6 +385,10 @@ public class ElementService {
                     items.add(mapper.map(rs));
                 }
             }
+            if (after != null) {
+                after.after(sc.connection(), items);
+                sc.commit();
+            }
             return new ElementItems.Page<>(items, p.limit(), p.offset(), more ? p.offset() + p.limit() : null);
         } catch (SQLException e) {
             throw new IllegalStateException("element query failed: " + e.getMessage(), e);
@@ -269,6 +397,10 @@ public class ElementService {
 
     private String maskPhone(String stored) {
         return stored == null ? null : Masking.phone(protector.decrypt(stored));
+    }
+
+    private String clearPhone(String stored) {
+        return stored == null ? null : protector.decrypt(stored);
     }
 
     static String grid(String micro) {

@@ -9,12 +9,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionRecord;
 import cn.gridmap.region.RegionService;
+import cn.gridmap.security.Caller;
+import cn.gridmap.security.Scopes;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -28,15 +29,20 @@ public class StatsService {
     private final DataSource dataSource;
     private final RegionService regions;
 
-    public StatsService(DataSource dataSource, RegionService regions) {
+    private final Scopes scopes;
+
+    public StatsService(DataSource dataSource, RegionService regions, Scopes scopes) {
         this.dataSource = dataSource;
         this.regions = regions;
+        this.scopes = scopes;
     }
 
-    public RegionStats of(String code) {
+    /** The counts of one region inside the caller's scope (403 for a region outside it). */
+    public RegionStats of(Caller caller, String code) {
         RegionRecord r = regions.get(code);
+        scopes.requireInside(caller.scope(), code);
         Level level = Level.fromWire(r.level());
-        ElementService.Filter f = filter(level, code);
+        ElementService.Filter f = filter(level, code).scope("s", caller.scope());
         try (Connection c = dataSource.getConnection()) {
             Map<String, Long> tags = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT t.key, sum(t.value::bigint) FROM microgrid_stats s, "
@@ -61,15 +67,16 @@ public class StatsService {
     }
 
     /** Statistics of every child of {@code code}, in one grouped query over the micro-grids. */
-    public List<RegionStats> children(String code) {
+    public List<RegionStats> children(Caller caller, String code) {
         RegionRecord parent = regions.get(code);
+        scopes.requireInside(caller.scope(), code);
         Level level = Level.fromWire(parent.level());
         if (level == Level.MICROGRID) {
             return List.of();
         }
         Level child = Level.values()[level.ordinal() + 1];
         String key = child == Level.DISTRICT ? "s.district_code" : "left(s.microgrid_code, " + child.codeLength() + ")";
-        ElementService.Filter f = filter(level, code);
+        ElementService.Filter f = filter(level, code).scope("s", caller.scope());
         Map<String, RegionRecord> names = new HashMap<>();
         for (RegionRecord r : regions.children(code)) {
             names.put(r.code(), r);
@@ -81,7 +88,7 @@ public class StatsService {
      * Statistics of every region of {@code level} (optionally only under {@code parent}), in one grouped query: what
      * a choropleth of all grids of the city needs. Names are not included (the map has them from the geometry).
      */
-    public List<RegionStats> level(String levelName, String parent) {
+    public List<RegionStats> level(Caller caller, String levelName, String parent) {
         Level level = Level.fromWire(levelName);
         if (level == null) {
             throw cn.gridmap.web.ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '"
@@ -93,8 +100,10 @@ public class StatsService {
             if (pl.ordinal() >= level.ordinal()) {
                 throw cn.gridmap.web.ApiException.badRequest("parent " + parent + " is a " + pl.wireName() + ", not above " + level.wireName());
             }
+            scopes.requireInside(caller.scope(), parent.trim());
             f = filter(pl, parent.trim());
         }
+        f.scope("s", caller.scope()); // without a parent: only the regions inside the scope
         String key = switch (level) {
             case CITY -> "(SELECT code FROM region WHERE level = 'city' AND generation_high IS NULL)";
             case DISTRICT -> "s.district_code";

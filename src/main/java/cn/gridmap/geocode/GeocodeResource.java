@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.lookup.PointLookupService;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "geocode", description = "Standard-address geocoding (GA/T 2000.32 levels) and reverse geocoding")
+@Authenticated
 public class GeocodeResource {
     private final GeocodeService service;
     private final PointLookupService lookup;

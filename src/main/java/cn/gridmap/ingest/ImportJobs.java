@@ -11,9 +11,16 @@ public final class ImportJobs {
     }
 
     public static long start(Connection c, String kind, String source) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_job (kind, source, status) VALUES (?, ?, 'running') RETURNING id")) {
+        return start(c, kind, source, null);
+    }
+
+    /** The same, naming the principal who started it. */
+    public static long start(Connection c, String kind, String source, String startedBy) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO import_job (kind, source, status, started_by) VALUES (?, ?, 'running', ?) "
+                + "RETURNING id")) {
             ps.setString(1, kind);
             ps.setString(2, source);
+            ps.setString(3, startedBy);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import cn.gridmap.security.Callers;
+import cn.gridmap.security.Roles;
 import cn.gridmap.web.ApiException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,11 +20,16 @@ import jakarta.ws.rs.core.Response;
 /** Progress and error report of bulk imports (the upload itself is {@link ImportRoute}). */
 @jakarta.ws.rs.Path("/api/import")
 @Tag(name = "import", description = "Bulk import of elements from CSV, GeoJSON or GeoPackage")
+@RolesAllowed({Roles.ADMIN, Roles.GRIDWORKER})
 public class ImportResource {
+    /** Who may import: admins and grid workers (采集), each inside its own area scope. */
+    public static final java.util.Set<String> IMPORTERS = java.util.Set.of(Roles.ADMIN, Roles.GRIDWORKER);
     private final ImportService service;
+    private final Callers callers;
 
-    public ImportResource(ImportService service) {
+    public ImportResource(ImportService service, Callers callers) {
         this.service = service;
+        this.callers = callers;
     }
 
     @GET
@@ -29,7 +37,7 @@ public class ImportResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "An import's status and progress: running (with percent and phase), committed, failed or aborted")
     public ImportService.ImportStatus status(@PathParam("id") String id) throws SQLException {
-        return service.status(id(id));
+        return service.status(callers.current(), id(id));
     }
 
     @GET
@@ -38,7 +46,7 @@ public class ImportResource {
     @Operation(summary = "The rows that were not stored: line, field, reason (CSV)")
     public Response errors(@PathParam("id") String id) throws IOException, SQLException {
         long n = id(id);
-        ImportService.ImportStatus status = service.status(n);
+        ImportService.ImportStatus status = service.status(callers.current(), n);
         Path report = service.errorReport(n);
         if (report == null && status.rowsFailed() > 0 && !status.status().equals("running")) {
             throw new ApiException(410, "the error report of import " + n + " was deleted: reports are kept for "

@@ -7,6 +7,8 @@ import java.nio.file.StandardCopyOption;
 
 import org.jboss.logging.Logger;
 
+import cn.gridmap.security.Caller;
+import cn.gridmap.security.RouteGuard;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
 import cn.gridmap.web.VertxJson;
@@ -32,17 +34,19 @@ public class ImportRoute {
 
     private final ImportService service;
     private final Vertx vertx;
+    private final RouteGuard guard;
 
-    public ImportRoute(ImportService service, Vertx vertx) {
+    public ImportRoute(ImportService service, Vertx vertx, RouteGuard guard) {
         this.service = service;
         this.vertx = vertx;
+        this.guard = guard;
     }
 
     void init(@Observes Router router) {
-        router.post(PATH).order(-100).handler(this::handle);
+        router.post(PATH).order(-100).handler(ctx -> guard.require(ctx, ImportResource.IMPORTERS, false, caller -> handle(ctx, caller)));
     }
 
-    private void handle(RoutingContext ctx) {
+    private void handle(RoutingContext ctx, Caller caller) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
         req.pause();
@@ -71,8 +75,8 @@ public class ImportRoute {
                 Files.deleteIfExists(file);
                 throw new ImportException("the request body is empty: send the file as the body");
             }
-            ImportService.ImportStatus s = service.start(file, kind, fmt, name, crs);
-            return wait ? service.await(s.id()) : s;
+            ImportService.ImportStatus s = service.start(caller, file, kind, fmt, name, crs);
+            return wait ? service.await(caller, s.id()) : s;
         }, false).onComplete(ar -> {
             if (ar.succeeded()) {
                 ImportService.ImportStatus s = ar.result();

@@ -35,8 +35,12 @@ import cn.gridmap.element.CopyWriter;
 import cn.gridmap.element.ElementSql;
 import cn.gridmap.geocode.GeocodeService;
 import cn.gridmap.lookup.LiveGridIndex;
+import cn.gridmap.security.AreaScope;
+import cn.gridmap.security.Audit;
+import cn.gridmap.security.Caller;
 import cn.gridmap.security.Masking;
 import cn.gridmap.security.PersonalDataProtector;
+import cn.gridmap.security.Roles;
 import cn.gridmap.web.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -76,9 +80,15 @@ public class ImportService {
     });
 
     private final MeterRegistry metrics;
+    private final Audit audit;
 
-    public ImportService(DataSource dataSource, LiveGridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
-            GridmapConfig config, MeterRegistry metrics) {
+    /**
+     * Writes as the tables' owner (COPY is refused on tables with row-level security), so the importer's area scope is
+     * checked here, row by row: a row outside it, or one that would change an element outside it, is a per-row error.
+     */
+    public ImportService(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, LiveGridIndex index, GeocodeService geocoder,
+            PersonalDataProtector protector, GridmapConfig config, MeterRegistry metrics, Audit audit) {
+        this.audit = audit;
         this.dataSource = dataSource;
         this.index = index;
         this.geocoder = geocoder;
@@ -176,7 +186,8 @@ public class ImportService {
     }
 
     /** Registers a job for an uploaded file (already written to {@code file}) and starts it. */
-    public ImportStatus start(Path file, String kindParam, String formatParam, String fileName, String crs) throws SQLException {
+    public ImportStatus start(Caller caller, Path file, String kindParam, String formatParam, String fileName, String crs)
+            throws SQLException {
         ImportKind kind;
         String format;
         try {
@@ -191,17 +202,17 @@ public class ImportService {
         }
         long id;
         try (Connection c = dataSource.getConnection()) {
-            id = ImportJobs.start(c, kind.wire, fileName == null || fileName.isBlank() ? "upload" : fileName);
+            id = ImportJobs.start(c, kind.wire, fileName == null || fileName.isBlank() ? "upload" : fileName, caller.name());
         }
         Running run = new Running(new Progress("import " + id + " (" + kind.wire + ")"), file);
         running.put(id, run);
         String defaultCrs = crs == null || crs.isBlank() ? "4326" : crs;
-        run.future = worker.submit(() -> execute(id, kind, format, file, defaultCrs, run));
-        return status(id);
+        run.future = worker.submit(() -> execute(id, kind, format, file, defaultCrs, run, caller));
+        return status(caller, id);
     }
 
     /** Blocks until the job has ended. */
-    public ImportStatus await(long id) throws Exception {
+    public ImportStatus await(Caller caller, long id) throws Exception {
         Running r = running.get(id);
         if (r != null && r.future != null) {
             try {
@@ -210,16 +221,17 @@ public class ImportService {
                 // the job's status says what went wrong
             }
         }
-        return status(id);
+        return status(caller, id);
     }
 
-    public ImportStatus status(long id) throws SQLException {
+    /** A job's state: for the principal who started it and for city-wide admins; 404 for anyone else. */
+    public ImportStatus status(Caller caller, long id) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT kind, source, status, rows_read, rows_stored, rows_failed, message "
+             PreparedStatement ps = c.prepareStatement("SELECT kind, source, status, rows_read, rows_stored, rows_failed, message, started_by "
                      + "FROM import_job WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                if (!rs.next() || !(caller.name().equals(rs.getString(8)) || caller.scope().all() && caller.principal().has(Roles.ADMIN))) {
                     throw ApiException.notFound("no import " + id);
                 }
                 Running r = running.get(id);
@@ -266,7 +278,7 @@ public class ImportService {
         }
     }
 
-    private void execute(long id, ImportKind kind, String format, Path file, String defaultCrs, Running run) {
+    private void execute(long id, ImportKind kind, String format, Path file, String defaultCrs, Running run, Caller caller) {
         Progress progress = run.progress;
         Path report;
         try {
@@ -323,6 +335,7 @@ public class ImportService {
             t[0] = System.nanoTime();
             progress.phase("checking duplicates and references");
             failed[0] += sqlChecks(c, kind, errors);
+            failed[0] += scopeChecks(c, kind, caller.scope(), errors);
             t[1] = System.nanoTime();
             progress.phase("storing");
             String oldExtent = noteOldPlaces(c, kind);
@@ -333,6 +346,8 @@ public class ImportService {
             announce(c, kind, oldExtent);
             t[3] = System.nanoTime();
             ImportJobs.finish(c, id, "committed", run.rowsRead, stored, failed[0], null);
+            audit.record(c, caller, "import", "import:" + id, List.of(), null, "ok",
+                    kind.wire + ": " + run.rowsRead + " read, " + stored + " stored, " + failed[0] + " rejected");
             errors.close();
             sortByLine(report);
             c.commit();
@@ -408,15 +423,45 @@ public class ImportService {
         return n;
     }
 
-    private static long reject(Connection c, BufferedWriter errors, String field, String sql) throws SQLException, IOException {
+    /**
+     * Rows outside the importer's area scope, and rows that would change an element now outside it (moving another
+     * grid's person into yours is a change of that grid too).
+     */
+    private static long scopeChecks(Connection c, ImportKind kind, AreaScope scope, BufferedWriter errors) throws SQLException, IOException {
+        if (scope.all()) {
+            return 0;
+        }
         long n = 0;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                errors.write(rs.getLong(1) + "," + field + "," + csv(rs.getString(2)) + "\n");
-                n++;
+        List<Object> values = new ArrayList<>();
+        String inside = scope.condition("s", values);
+        n += reject(c, errors, "location", "DELETE FROM stage s WHERE NOT " + inside
+                + " RETURNING s.line, 'lies in micro-grid ' || s.microgrid_code || ', outside your area scope'", values);
+        values.clear();
+        String stays = scope.condition("t", values);
+        n += reject(c, errors, "external_id", "DELETE FROM stage s USING " + kind.table + " t WHERE t.external_id = s.external_id AND NOT "
+                + stays + " RETURNING s.line, 'changes ' || s.external_id || ', an element outside your area scope'", values);
+        return n;
+    }
+
+    private static long reject(Connection c, BufferedWriter errors, String field, String sql, List<Object> values)
+            throws SQLException, IOException {
+        long n = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    errors.write(rs.getLong(1) + "," + field + "," + csv(rs.getString(2)) + "\n");
+                    n++;
+                }
             }
         }
         return n;
+    }
+
+    private static long reject(Connection c, BufferedWriter errors, String field, String sql) throws SQLException, IOException {
+        return reject(c, errors, field, sql, List.of());
     }
 
     /** Inserts new and updates known elements (by external id); @return rows written */

@@ -4,6 +4,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.GridmapConfig;
+import io.quarkus.security.Authenticated;
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 /** The offline basemap (context land, water areas, rivers and canals) and the web map's settings. */
 @Path("/api")
 @Tag(name = "basemap", description = "Offline basemap layers and map settings")
+@Authenticated
 public class BasemapResource {
     private static final String BASEMAP = """
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(

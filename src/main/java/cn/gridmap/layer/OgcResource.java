@@ -10,8 +10,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import cn.gridmap.security.Callers;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.Params;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.core.UriInfo;
 /** OGC API – Features: landing page, conformance, collections, items (bbox, paging, properties, datetime, CQL2 filter). */
 @Path("/ogc")
 @Tag(name = "ogc", description = "OGC API – Features (Part 1 core + GeoJSON, Part 3 CQL2 text) over regions and elements")
+@Authenticated
 public class OgcResource {
     static final String GEOJSON = "application/geo+json";
     private static final List<String> CONFORMANCE = List.of(
@@ -41,7 +44,10 @@ public class OgcResource {
     private final TileService tiles;
     private final ObjectMapper json;
 
-    public OgcResource(OgcService service, TileService tiles, ObjectMapper json) {
+    private final Callers callers;
+
+    public OgcResource(OgcService service, TileService tiles, ObjectMapper json, Callers callers) {
+        this.callers = callers;
         this.service = service;
         this.tiles = tiles;
         this.json = json;
@@ -151,7 +157,7 @@ public class OgcResource {
         if (o < 0) {
             throw ApiException.badRequest("offset must not be negative");
         }
-        List<String> rows = service.items(c, bbox, datetime, filter, filterLang, properties, l, o);
+        List<String> rows = service.items(callers.current(), c, bbox, datetime, filter, filterLang, properties, l, o);
         boolean more = rows.size() > l;
         List<String> page = more ? rows.subList(0, l) : rows;
         StringBuilder body = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
@@ -180,7 +186,7 @@ public class OgcResource {
     public Response item(@PathParam("id") String id, @PathParam("featureId") String featureId, @Context UriInfo uri,
             @QueryParam("f") String f, @Context HttpHeaders headers) throws java.io.IOException {
         boolean html = wantsHtml(f, headers);
-        String feature = service.item(service.collection(id), featureId);
+        String feature = service.item(callers.current(), service.collection(id), featureId);
         if (feature == null) {
             throw ApiException.notFound("no item '" + featureId + "' in " + id);
         }

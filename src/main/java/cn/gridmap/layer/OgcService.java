@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.BBox;
 import cn.gridmap.region.Level;
+import cn.gridmap.security.Caller;
+import cn.gridmap.security.Roles;
+import cn.gridmap.security.ScopedConnection;
 import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -101,10 +103,11 @@ public class OgcService {
     }
 
     /** One page of items as GeoJSON feature texts; {@code limit + 1} are read to know whether a next page exists. */
-    public List<String> items(OgcCollection c, String bbox, String datetime, String filter, String filterLang, String properties,
-            int limit, int offset) {
+    public List<String> items(Caller caller, OgcCollection c, String bbox, String datetime, String filter, String filterLang,
+            String properties, int limit, int offset) {
         List<Object> values = new ArrayList<>();
         StringBuilder where = new StringBuilder(c.where());
+        inScope(caller, c, where, values);
         BBox b = BBox.parse(bbox);
         if (b != null) {
             where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
@@ -139,14 +142,36 @@ public class OgcService {
                 + " LIMIT ? OFFSET ?";
         values.add(limit + 1);
         values.add(offset);
-        return query(sql, values);
+        return query(caller, sql, values);
     }
 
-    /** One item by its id (a region code, or an element's external id), or null. */
-    public String item(OgcCollection c, String featureId) {
-        List<String> rows = query("SELECT " + feature(c, new ArrayList<>(c.properties().keySet())) + " FROM " + c.table() + " t WHERE "
-                + c.where() + " AND " + idColumn(c) + " = ?", List.of(featureId));
+    /** One item by its id (a region code, or an element's external id), or null (also outside the caller's scope). */
+    public String item(Caller caller, OgcCollection c, String featureId) {
+        StringBuilder where = new StringBuilder(c.where());
+        List<Object> values = new ArrayList<>();
+        inScope(caller, c, where, values);
+        values.add(featureId);
+        List<String> rows = query(caller, "SELECT " + feature(c, new ArrayList<>(c.properties().keySet())) + " FROM " + c.table() + " t WHERE "
+                + where + " AND " + idColumn(c) + " = ?", values);
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /**
+     * Element collections are for staff roles and hold only what the caller's area scope holds (in the query and through
+     * the row-level security of the transaction); region collections are for everyone.
+     */
+    private static void inScope(Caller caller, OgcCollection c, StringBuilder where, List<Object> values) {
+        if (c.table().equals("region")) {
+            return;
+        }
+        if (!caller.principal().hasAny(Roles.STAFF)) {
+            throw new ApiException(403, "element collections are for staff roles; yours are "
+                    + caller.principal().roles().stream().sorted().toList());
+        }
+        String inside = caller.scope().condition("t", values);
+        if (inside != null) {
+            where.append(" AND ").append(inside);
+        }
     }
 
     private static String idColumn(OgcCollection c) {
@@ -178,8 +203,8 @@ public class OgcService {
                 + ", 7)::json, 'properties', " + props + ")::text";
     }
 
-    private List<String> query(String sql, List<Object> values) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    private List<String> query(Caller caller, String sql, List<Object> values) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope()); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
             for (int i = 0; i < values.size(); i++) {
                 ps.setObject(i + 1, values.get(i));
             }

@@ -10,7 +10,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.TileMath;
+import cn.gridmap.security.Caller;
+import cn.gridmap.security.Callers;
+import cn.gridmap.security.Roles;
 import cn.gridmap.web.ApiException;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -23,17 +27,20 @@ import jakarta.ws.rs.core.UriInfo;
 
 /** Vector tiles (Mapbox Vector Tile 2.1), their TileJSON 3.0 descriptions and the catalogue. */
 @Path("/tiles")
+@Authenticated
 @Tag(name = "tiles", description = "Vector tiles of the regions, the basemap and the elements (MVT, TileJSON)")
 public class TileResource {
     static final String MVT = "application/vnd.mapbox-vector-tile";
     private final TileService tiles;
     private final TileCatalog catalog;
     private final GridmapConfig config;
+    private final Callers callers;
 
-    public TileResource(TileService tiles, TileCatalog catalog, GridmapConfig config) {
+    public TileResource(TileService tiles, TileCatalog catalog, GridmapConfig config, Callers callers) {
         this.tiles = tiles;
         this.catalog = catalog;
         this.config = config;
+        this.callers = callers;
     }
 
     @GET
@@ -110,8 +117,15 @@ public class TileResource {
         if (problem != null) {
             throw ApiException.badRequest(problem);
         }
-        TileService.Sent t = tiles.send(ls, zz, xx, yy);
-        String cacheControl = "public, max-age=" + config.tiles().maxAgeSeconds();
+        Caller caller = callers.current();
+        boolean elements = ls.stream().anyMatch(l -> l.kind() == TileLayer.Kind.ELEMENT);
+        if (elements && !caller.principal().hasAny(Roles.STAFF)) {
+            throw new ApiException(403, "element layers are for staff roles; your roles " + caller.principal().roles().stream().sorted().toList()
+                    + " may read region and basemap layers");
+        }
+        TileService.Sent t = tiles.send(ls, zz, xx, yy, caller.scope());
+        // element tiles hold what the caller's scope holds: no shared cache may keep them
+        String cacheControl = (elements ? "private" : "public") + ", max-age=" + config.tiles().maxAgeSeconds();
         if (ifNoneMatch != null && ifNoneMatch.contains(t.etag())) {
             return Response.notModified().tag(t.etag().substring(1, t.etag().length() - 1)).header("Cache-Control", cacheControl).build();
         }
@@ -123,7 +137,8 @@ public class TileResource {
         } else {
             r = Response.ok(t.inflated(), MVT);
         }
-        return r.header("ETag", t.etag()).header("Cache-Control", cacheControl).header("Vary", "Accept-Encoding")
+        return r.header("ETag", t.etag()).header("Cache-Control", cacheControl)
+                .header("Vary", elements ? "Accept-Encoding, Authorization, X-API-Key" : "Accept-Encoding")
                 .header("X-Cache", t.cached() ? "HIT" : "MISS")
                 .header("Server-Timing", String.format(java.util.Locale.ROOT, "render;dur=%.3f", t.renderNanos() / 1e6)).build();
     }

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-
 import javax.sql.DataSource;
 
 import org.jboss.logging.Logger;
@@ -26,6 +25,8 @@ import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.TileMath;
 import cn.gridmap.notify.PgListener;
 import cn.gridmap.region.Level;
+import cn.gridmap.security.AreaScope;
+import cn.gridmap.security.ScopedConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -115,24 +116,36 @@ public class TileService {
      * The tile of these layers (one, or a composite) as it is sent: from the cache of sent tiles, or composed from
      * the layers' tiles (cached or rendered now) and gzipped once.
      */
-    public Sent send(List<TileLayer> layers, int z, long x, long y) {
+    public Sent send(List<TileLayer> layers, int z, long x, long y, AreaScope scope) {
         StringBuilder k = new StringBuilder();
         for (TileLayer l : layers) {
             k.append(k.isEmpty() ? "" : ",").append(l.id());
         }
-        String key = k.append('/').append(z).append('/').append(x).append('/').append(y).toString();
+        k.append('/').append(z).append('/').append(x).append('/').append(y);
+        String key = scoped(k, layers, scope);
         Sent hit = sent.getIfPresent(key);
         if (hit != null) {
             return hit.hit();
         }
         long seen = epoch.get();
         long t0 = System.nanoTime();
-        Tile t = tile(layers, z, x, y);
+        Tile t = tile(layers, z, x, y, scope);
         Sent fresh = new Sent(t.empty() ? new byte[0] : gzip(t.bytes()), t.bytes().length, t.etag(), t.cached(), System.nanoTime() - t0);
         if (epoch.get() == seen) {
             sent.put(key, fresh);
         }
         return fresh;
+    }
+
+    /**
+     * The cache key: element layers render only what the caller's area scope holds, so their tiles are cached per scope
+     * ({@code key@scope}); region and basemap tiles are the same for everyone.
+     */
+    private static String scoped(CharSequence key, List<TileLayer> layers, AreaScope scope) {
+        if (scope.all() || layers.stream().noneMatch(l -> l.kind() == TileLayer.Kind.ELEMENT)) {
+            return key.toString();
+        }
+        return key + "@" + scope.setting();
     }
 
     /** gzip at the default level, as the HTTP layer would have done on every response. */
@@ -161,15 +174,15 @@ public class TileService {
     }
 
     /** The tile, from the cache or rendered now. */
-    public Tile tile(TileLayer layer, int z, long x, long y) {
-        String key = layer.id() + "/" + z + "/" + x + "/" + y;
+    public Tile tile(TileLayer layer, int z, long x, long y, AreaScope scope) {
+        String key = scoped(layer.id() + "/" + z + "/" + x + "/" + y, List.of(layer), scope);
         Tile t = cache.getIfPresent(key);
         if (t != null) {
             return t.hit();
         }
         long seen = epoch.get();
         long t0 = System.nanoTime();
-        byte[] raw = render(layer, z, x, y);
+        byte[] raw = render(layer, z, x, y, scope);
         Tile fresh = new Tile(raw, etag(layer, raw), false, System.nanoTime() - t0);
         if (epoch.get() == seen) {
             cache.put(key, fresh);
@@ -181,16 +194,16 @@ public class TileService {
      * Several layers in one tile: MVT layers are repeated fields of the tile message, so the layers' tiles (each cached
      * on its own) concatenate into one valid tile that holds them all, in the order asked.
      */
-    public Tile tile(List<TileLayer> layers, int z, long x, long y) {
+    public Tile tile(List<TileLayer> layers, int z, long x, long y, AreaScope scope) {
         if (layers.size() == 1) {
-            return tile(layers.get(0), z, x, y);
+            return tile(layers.get(0), z, x, y, scope);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CRC32 tags = new CRC32();
         boolean cached = true;
         long nanos = 0;
         for (TileLayer l : layers) {
-            Tile t = tile(l, z, x, y);
+            Tile t = tile(l, z, x, y, scope);
             out.writeBytes(t.bytes());
             tags.update(t.etag().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             cached &= t.cached();
@@ -200,10 +213,19 @@ public class TileService {
         return new Tile(bytes, "\"c-" + Long.toHexString(tags.getValue()) + "-" + Integer.toHexString(bytes.length) + "\"", cached, nanos);
     }
 
-    /** Renders without the cache (what the benchmark compares with raw SQL). */
+    /** Renders without the cache (what the benchmark compares with raw SQL), for the whole city. */
     byte[] render(TileLayer layer, int z, long x, long y) {
+        return render(layer, z, x, y, AreaScope.CITY);
+    }
+
+    /**
+     * Renders without the cache. Element layers keep to {@code scope} twice: in the query, and through the row-level
+     * security policies of the transaction's scope.
+     */
+    byte[] render(TileLayer layer, int z, long x, long y, AreaScope scope) {
         String sql;
         Object[] params;
+        List<Object> inside = new java.util.ArrayList<>();
         double tolerance = WORLD / (1L << z) / 4096;
         switch (layer.kind()) {
             case REGION -> {
@@ -216,17 +238,22 @@ public class TileService {
                         : new String[] {"land"}};
             }
             default -> {
+                List<Object> p = new java.util.ArrayList<>();
+                p.add(layer.id());
                 if (z >= layer.pointZoom()) {
-                    sql = TileSql.points(layer.id());
-                    params = new Object[] {layer.id()};
+                    sql = TileSql.points(layer.id(), scope.condition("x", inside));
+                    p.addAll(inside);
                 } else {
                     Level level = countLevel(z);
-                    sql = TileSql.counts(layer.id(), level);
-                    params = new Object[] {layer.id(), level.wireName()};
+                    sql = TileSql.counts(layer.id(), level, scope.condition("m", inside));
+                    p.addAll(inside);
+                    p.add(level.wireName());
                 }
+                params = p.toArray();
             }
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, scope); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
+            Connection c = sc.connection();
             int i = 1;
             for (int k = 0; k < 2; k++) {
                 ps.setInt(i++, z);

@@ -31,10 +31,14 @@ final class TileSql {
     static final String BASEMAP = TILE + MVT + "SELECT b.id AS fid, b.kind, b.name, " + String.format(GEOM, "ST_Simplify(b.geom_3857, ?, true)")
             + " FROM basemap_feature b, tile e WHERE b.kind = ANY (?) AND b.geom && e.env4326) t WHERE geom IS NOT NULL";
 
-    /** Points of an element layer. Params after the tile: layer name. */
-    static String points(String layer) {
+    /**
+     * Points of an element layer. Params after the tile: layer name, then the values of {@code scope} (a condition on
+     * alias {@code x} from cn.gridmap.security.AreaScope; null for the whole city).
+     */
+    static String points(String layer, String scope) {
         String p = String.format(GEOM, "ST_Transform(x.geom, 3857)");
-        String from = " FROM %s x%s, tile e WHERE x.geom && e.env4326) t WHERE geom IS NOT NULL";
+        String from = " FROM %s x%s, tile e WHERE x.geom && e.env4326" + (scope == null ? "" : " AND " + scope.replace("%", "%%"))
+                + ") t WHERE geom IS NOT NULL";
         return TILE + MVT + switch (layer) {
             case "events" -> "SELECT x.id AS fid, x.class_code, k.name AS class_name, "
                     + "to_char(x.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI') AS occurred_at, "
@@ -49,9 +53,9 @@ final class TileSql {
 
     /**
      * Counts of an element layer per region of {@code level}, drawn at the region's label point. Params after the
-     * tile: layer name, level.
+     * tile: layer name, the values of {@code scope} (a condition on alias {@code m}, null for the whole city), level.
      */
-    static String counts(String layer, Level level) {
+    static String counts(String layer, Level level, String scope) {
         String column = switch (layer) {
             case "events", "components", "organizations", "houses" -> layer;
             default -> throw new IllegalArgumentException("no count layer " + layer);
@@ -60,7 +64,7 @@ final class TileSql {
                 : "m.microgrid_code >= r.code AND m.microgrid_code < r.code || '~'";
         return TILE + MVT + "SELECT r.id AS fid, r.code, r.name, c.n AS count, " + String.format(GEOM, "r.label_3857")
                 + " FROM region r CROSS JOIN tile e CROSS JOIN LATERAL (SELECT COALESCE(sum(m." + column + "), 0) AS n "
-                + "FROM microgrid_stats m WHERE " + match + ") c "
+                + "FROM microgrid_stats m WHERE " + match + (scope == null ? "" : " AND " + scope) + ") c "
                 + "WHERE r.level = ? AND r.generation_high IS NULL AND r.geom && e.env4326 AND c.n > 0) t WHERE geom IS NOT NULL";
     }
 }

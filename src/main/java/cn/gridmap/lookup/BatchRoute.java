@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import cn.gridmap.geo.InvalidGeoInputException;
+import cn.gridmap.security.Roles;
+import cn.gridmap.security.RouteGuard;
 import cn.gridmap.web.ApiError;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
@@ -41,16 +43,21 @@ public class BatchRoute {
     private final PointLookupService service;
     private final Vertx vertx;
     private final MeterRegistry metrics;
+    private final RouteGuard guard;
 
-    public BatchRoute(PointLookupService service, Vertx vertx, MeterRegistry metrics) {
+    public BatchRoute(PointLookupService service, Vertx vertx, MeterRegistry metrics, RouteGuard guard) {
         this.service = service;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.guard = guard;
     }
 
     void init(@Observes Router router) {
-        router.post(PATH).order(-100).handler(this::handle);
+        // every authenticated principal may look points up (system clients under their own, higher limit)
+        router.post(PATH).order(-100).handler(ctx -> guard.require(ctx, ALL_ROLES, true, caller -> handle(ctx)));
     }
+
+    private static final java.util.Set<String> ALL_ROLES = java.util.Set.copyOf(Roles.ALL);
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();

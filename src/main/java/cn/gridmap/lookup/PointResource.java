@@ -5,6 +5,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.GridmapConfig;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 /** Point-in-grid lookup, MapIt style: {@code /api/point/{crs}/{x},{y}}. */
 @Path("/api/point")
 @Tag(name = "lookup", description = "Which city, district, street, community, grid and micro-grid a point is in")
+@Authenticated
 public class PointResource {
     private final PointLookupService service;
     private final int maxAge;
@@ -57,6 +59,7 @@ public class PointResource {
         EntityTag etag = new EntityTag("idx-" + result.indexVersion());
         CacheControl cc = new CacheControl();
         cc.setMaxAge(maxAge);
+        cc.setPrivate(true); // answers need a login: a shared cache must not hand them to anyone
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {
             return notModified.cacheControl(cc).tag(etag).build();

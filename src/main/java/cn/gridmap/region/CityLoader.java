@@ -46,7 +46,7 @@ public class CityLoader {
     private final GridmapConfig config;
     private final LowerLevels lowerLevels;
 
-    public CityLoader(DataSource dataSource, GridmapConfig config, LowerLevels lowerLevels) {
+    public CityLoader(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, GridmapConfig config, LowerLevels lowerLevels) {
         this.dataSource = dataSource;
         this.config = config;
         this.lowerLevels = lowerLevels;

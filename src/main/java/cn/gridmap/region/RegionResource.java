@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import cn.gridmap.geo.Coordinates;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 /** The region hierarchy: one region, its children, its geometry, and regions of a level by bbox. */
 @Path("/api/regions")
 @Tag(name = "regions", description = "The six-level hierarchy: city, district, street, community, grid, microgrid")
+@Authenticated
 public class RegionResource {
     static final String GEOJSON = "application/geo+json";
     private final RegionService service;

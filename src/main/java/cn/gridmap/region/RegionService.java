@@ -131,6 +131,17 @@ public class RegionService {
     }
 
     /** The level of a current region; 400 for a malformed code, 404 for an unknown one. */
+    /** The code of the city (the top of the hierarchy); empty before the city is loaded. */
+    public java.util.Optional<String> cityCode() {
+        List<?> rows = em.createNativeQuery(RegionSql.CITY_CODE).getResultList();
+        return rows.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of((String) rows.get(0));
+    }
+
+    /** The codes from the city down to {@code code} itself, from the region's path (400/404 for a bad or unknown code). */
+    public List<String> lineage(String code) {
+        return List.of(find(code).path.split("/"));
+    }
+
     public Level levelOf(String code) {
         return Level.fromWire(find(code).level);
     }

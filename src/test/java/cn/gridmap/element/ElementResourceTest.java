@@ -35,6 +35,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 class ElementResourceTest {
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
 
     @Inject

@@ -43,6 +43,7 @@ class GeocodeResourceTest {
     private static RestAssuredConfig previous;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
 
     @BeforeAll

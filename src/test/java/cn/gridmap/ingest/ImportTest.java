@@ -53,6 +53,7 @@ class ImportTest {
     static final double LAT = 32.2050;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
     @Inject
     ImportService imports;

@@ -57,6 +57,7 @@ class TileBench {
     @TestHTTPResource("/")
     String root;
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
     @Inject
     TileCatalog catalog;

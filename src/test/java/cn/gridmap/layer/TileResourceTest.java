@@ -46,6 +46,7 @@ class TileResourceTest {
     static final double LAT = 32.2084;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
     @Inject
     TileService service;

@@ -228,12 +228,13 @@ class BatchLookupTest {
         long before = heap.getHeapMemoryUsage().getUsed();
         var answered = new java.util.concurrent.CountDownLatch(1);
         var waitedInVain = new java.util.concurrent.atomic.AtomicBoolean();
+        String token = cn.gridmap.security.AsAdmin.adminToken();
         try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
             Thread writer = new Thread(() -> {
                 try {
                     OutputStream os = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                     os.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: text/csv\r\n"
-                            + "Accept: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Accept: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\nAuthorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     Random rnd = new Random(7);
                     StringBuilder chunk = new StringBuilder("id,x,y\n");
                     for (int i = 0; i < rows; i++) {

@@ -32,6 +32,7 @@ class EngineMatchesPostgisTest {
     private static final long SEED = 42;
 
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
     @Inject
     LiveGridIndex index;

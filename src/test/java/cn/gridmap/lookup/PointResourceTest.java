@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 class PointResourceTest {
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
 
     private static io.restassured.config.RestAssuredConfig previous;

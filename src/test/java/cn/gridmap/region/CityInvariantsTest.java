@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 class CityInvariantsTest {
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
     @Inject
     GridmapConfig config;

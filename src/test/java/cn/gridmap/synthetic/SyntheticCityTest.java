@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 class SyntheticCityTest {
     @Inject
+    @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     DataSource dataSource;
 
     @Inject
