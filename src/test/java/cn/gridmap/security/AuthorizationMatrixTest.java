@@ -1,0 +1,176 @@
+package cn.gridmap.security;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Every operation of the OpenAPI document, called anonymously and as each role, against the table below: no token →
+ * 401 unless public, a role outside the operation's list → 403, a role inside it → anything but 401/403 (400, 404 and
+ * 204 are fine: the dummy parameters need not make sense). An operation missing from the table fails the test, so a
+ * new endpoint is never unprotected by default.
+ */
+@QuarkusTest
+class AuthorizationMatrixTest {
+    private static final Set<String> PUBLIC = Set.of("public");
+    private static final Set<String> ANY = Set.copyOf(Roles.ALL);
+    private static final Set<String> STAFF = Roles.STAFF;
+    private static final Set<String> PERSONAL = Roles.PERSONAL;
+    private static final Set<String> IMPORTERS = Set.of(Roles.ADMIN, Roles.GRIDWORKER);
+    private static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+
+    /** Who may call what ("METHOD path" → roles; PUBLIC = no token needed). */
+    private static final Map<String, Set<String>> TABLE = new LinkedHashMap<>();
+
+    static {
+        TABLE.put("POST /api/auth/token", PUBLIC);
+        TABLE.put("POST /api/auth/logout", PUBLIC);
+        TABLE.put("GET /api/me", ANY);
+        TABLE.put("GET /api/users", ADMIN);
+        TABLE.put("POST /api/users", ADMIN);
+        TABLE.put("PATCH /api/users/{username}", ADMIN);
+        TABLE.put("GET /api/clients", ADMIN);
+        TABLE.put("POST /api/clients", ADMIN);
+        TABLE.put("GET /api/audit", ADMIN);
+        TABLE.put("GET /api/regions", ANY);
+        TABLE.put("GET /api/regions/labels", ANY);
+        TABLE.put("GET /api/regions/search", ANY);
+        TABLE.put("GET /api/regions/{code}", ANY);
+        TABLE.put("GET /api/regions/{code}/children", ANY);
+        TABLE.put("GET /api/regions/{code}/geometry", ANY);
+        TABLE.put("GET /api/regions/{code}/stats", STAFF);
+        TABLE.put("GET /api/regions/{code}/children/stats", STAFF);
+        TABLE.put("GET /api/stats", STAFF);
+        TABLE.put("GET /api/point/{crs}/{coords}", ANY);
+        TABLE.put("POST /api/point/batch", ANY);
+        TABLE.put("GET /api/geocode", ANY);
+        TABLE.put("POST /api/geocode/batch", ANY);
+        TABLE.put("GET /api/reverse/{crs}/{coords}", ANY);
+        TABLE.put("GET /api/basemap", ANY);
+        TABLE.put("GET /api/map-config", ANY);
+        TABLE.put("GET /api/people", PERSONAL);
+        TABLE.put("GET /api/people/{id}", PERSONAL);
+        TABLE.put("GET /api/houses", PERSONAL);
+        TABLE.put("GET /api/houses/{id}", PERSONAL);
+        TABLE.put("GET /api/components", STAFF);
+        TABLE.put("GET /api/components/{id}", STAFF);
+        TABLE.put("GET /api/organizations", STAFF);
+        TABLE.put("GET /api/organizations/{id}", STAFF);
+        TABLE.put("GET /api/events", STAFF);
+        TABLE.put("GET /api/events/{id}", STAFF);
+        TABLE.put("POST /api/import", IMPORTERS);
+        TABLE.put("GET /api/import/{id}", IMPORTERS);
+        TABLE.put("GET /api/import/{id}/errors", IMPORTERS);
+        TABLE.put("GET /tiles", ANY);
+        TABLE.put("GET /tiles/{layers}.json", ANY);
+        TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
+        TABLE.put("GET /ogc", ANY);
+        TABLE.put("GET /ogc/conformance", ANY);
+        TABLE.put("GET /ogc/collections", ANY);
+        TABLE.put("GET /ogc/collections/{id}", ANY);
+        TABLE.put("GET /ogc/collections/{id}/items", ANY);
+        TABLE.put("GET /ogc/collections/{id}/items/{featureId}", ANY);
+    }
+
+    /** Outside the OpenAPI document: the Quarkus endpoints. */
+    private static final Map<String, Set<String>> EXTRA = Map.of("GET /q/metrics", ADMIN, "GET /q/health", PUBLIC,
+            "GET /q/openapi", PUBLIC, "GET /", PUBLIC, "GET /js/auth.js", PUBLIC);
+
+    private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
+            Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
+            Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"));
+
+    @BeforeEach
+    void anonymousUnlessSaid() {
+        AsAdmin.off();
+    }
+
+    @Test
+    void everyOperationAnswersEachRoleAsTheTableSays() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().accept("application/json").get("/q/openapi?format=json").then()
+                .statusCode(200).extract().asString());
+        Map<String, Set<String>> ops = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
+            Map.Entry<String, JsonNode> p = paths.next();
+            for (Iterator<String> methods = p.getValue().fieldNames(); methods.hasNext();) {
+                String m = methods.next().toUpperCase(java.util.Locale.ROOT);
+                if (Set.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(m)) {
+                    String op = m + " " + p.getKey();
+                    assertTrue(TABLE.containsKey(op), op + " is in the OpenAPI document but not in the authorization table");
+                    ops.put(op, TABLE.get(op));
+                }
+            }
+        }
+        assertEquals(new TreeSet<>(TABLE.keySet()), new TreeSet<>(ops.keySet()), "the table names only operations that exist");
+        ops.putAll(EXTRA);
+
+        Map<String, String> tokens = new LinkedHashMap<>();
+        for (String role : Roles.ALL) {
+            tokens.put(role, Logins.token("matrix-" + role, List.of(role), List.of("321100"), false));
+        }
+        List<String> wrong = new ArrayList<>();
+        int calls = 0;
+        for (Map.Entry<String, Set<String>> op : ops.entrySet()) {
+            int anon = call(op.getKey(), null);
+            calls++;
+            boolean pub = op.getValue() == PUBLIC;
+            if (pub ? anon == 401 || anon == 403 : anon != 401) {
+                wrong.add(op.getKey() + " anonymous → " + anon);
+            }
+            if (pub) {
+                continue;
+            }
+            for (Map.Entry<String, String> t : tokens.entrySet()) {
+                int status = call(op.getKey(), t.getValue());
+                calls++;
+                boolean allowed = op.getValue().contains(t.getKey());
+                if (allowed ? status == 401 || status == 403 || status >= 500 : status != 403) {
+                    wrong.add(op.getKey() + " as " + t.getKey() + " → " + status + (allowed ? " (allowed)" : " (not allowed)"));
+                }
+            }
+        }
+        System.out.printf("authorization matrix: %d operations × (anonymous + %d roles), %d calls%n", ops.size(), tokens.size(), calls);
+        assertEquals(List.of(), wrong);
+    }
+
+    private static int call(String op, String token) {
+        String method = op.substring(0, op.indexOf(' '));
+        String path = op.substring(op.indexOf(' ') + 1);
+        for (Map.Entry<String, String> p : PARAMS.entrySet()) {
+            path = path.replace("{" + p.getKey() + "}", p.getValue());
+        }
+        path = path.replace("/ogc/collections/{id}", "/ogc/collections/grid").replace("{id}", "1");
+        RequestSpecification r = given().redirects().follow(false);
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        Response res = switch (method) {
+            case "GET" -> r.get(path);
+            case "POST" -> path.equals("/api/point/batch") || path.equals("/api/import")
+                    ? r.contentType("text/csv").body("x").post(path)
+                    : path.startsWith("/api/auth/") ? r.contentType("application/x-www-form-urlencoded").post(path)
+                    : r.contentType("application/json").body(path.endsWith("/batch") ? "[]" : "{}").post(path);
+            case "PATCH" -> r.contentType("application/json").body("{}").patch(path);
+            default -> throw new IllegalStateException(method);
+        };
+        return res.statusCode();
+    }
+}
