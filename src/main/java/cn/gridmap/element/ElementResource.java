@@ -26,7 +26,8 @@ public class ElementResource {
     private static final String REGION = "a region code of any level (district, street, community, grid, micro-grid) inside your scope";
     private static final String BBOX = "minLon,minLat,maxLon,maxLat (WGS84)";
     private static final String UNMASK = "true: ID number and phone in clear (needs the pii right and X-Purpose; audited)";
-    private static final String PURPOSE = "why the personal data is unmasked (required with unmask=true; goes to the audit log)";
+    private static final String PURPOSE = "why the personal data is unmasked (required with unmask=true; goes to the audit log; "
+            + "percent-encoded UTF-8 for Chinese)";
     private final ElementService service;
     private final Callers callers;
 

@@ -150,6 +150,13 @@ public class ElementService {
             throw ApiException.badRequest("unmasking needs a purpose: send the X-Purpose header (e.g. 入户走访核实身份)");
         }
         String p = purpose.trim();
+        if (p.matches(".*%[0-9A-Fa-f]{2}.*")) { // HTTP headers are Latin-1: a purpose in Chinese comes percent-encoded UTF-8
+            try {
+                p = java.net.URLDecoder.decode(p.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("X-Purpose: malformed percent-encoding");
+            }
+        }
         return p.length() > 500 ? p.substring(0, 500) : p;
     }
 
