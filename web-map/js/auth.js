@@ -63,6 +63,7 @@ window.gridmapAuth = (function () {
   async function enter() {
     await whoAmI();
     document.getElementById('login').hidden = true;
+    document.getElementById('search').hidden = false;
     showUser();
     await loadScripts(['js/api.js', 'js/map.js', 'js/elements.js']);
   }

@@ -82,6 +82,7 @@ class MapBrowserTest {
     private void open(String url) {
         driver.get(url);
         login("admin", "test-admin-password-1");
+        waitFor("window.mapReady === true");
     }
 
     private void login(String user, String password) {
@@ -130,6 +131,47 @@ class MapBrowserTest {
         assertEquals("grid", driver.findElement(By.cssSelector(".leaflet-popup .region-level")).getText());
         Thread.sleep(300);
         screenshot("map.png");
+    }
+
+    /** The map asks for a login, says why one failed, opens a grid worker's map on her own grid, and logs out. */
+    @Test
+    void aGridWorkerLogsInAndHerMapOpensOnHerGrid() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> chain = given().get("/api/point/4326/" + CORE_LON + "," + CORE_LAT).then().statusCode(200)
+                .extract().path("regions");
+        String grid = chain.get(4).get("code");
+        cn.gridmap.security.Logins.token("map-worker", List.of("gridworker"), List.of(grid), false);
+        driver.get(root);
+        js("sessionStorage.clear()");
+        driver.manage().deleteAllCookies();
+        try {
+            gridWorkersMap(grid);
+        } finally { // the other tests log in as admin again
+            js("sessionStorage.clear()");
+            driver.manage().deleteAllCookies();
+        }
+    }
+
+    private void gridWorkersMap(String grid) throws Exception {
+        driver.get(root);
+        waitFor("!document.getElementById('login').hidden");
+        screenshot("login.png");
+        js("const f = document.getElementById('login-form'); f.username.value = 'map-worker'; f.password.value = 'wrong-password-0';"
+                + " f.requestSubmit();");
+        waitFor("document.getElementById('login-error').textContent.length > 0");
+        assertTrue(driver.findElement(By.id("login-error")).getText().contains("wrong username or password"));
+        assertFalse(Boolean.TRUE.equals(js("return window.mapReady === true")));
+        login("map-worker", cn.gridmap.security.Logins.password("map-worker"));
+        waitFor("window.mapReady === true");
+        assertEquals("map-worker", js("return window.gridmapAuth.me().username"));
+        assertTrue(Boolean.TRUE.equals(js("return window.gridmap.scopeBounds.contains([arguments[0], arguments[1]])"
+                + " && window.gridmap.scopeBounds.contains(window.gridmap.map.getCenter())", CORE_LAT, CORE_LON)),
+                "the map opens on her grid");
+        assertTrue(((Number) js("return window.gridmap.map.getZoom()")).doubleValue() >= 14, "zoomed to one grid, not the city");
+        assertTrue(driver.findElement(By.cssSelector("#user .name")).getText().contains("map-worker"));
+        driver.findElement(By.id("logout")).click();
+        waitFor("document.getElementById('login') != null && !document.getElementById('login').hidden");
+        assertEquals(null, js("return sessionStorage.getItem('gridmap.session')"));
     }
 
     /** Names crowd in the urban core: the drawn ones never overlap, and the crowding was real (some were held back). */
