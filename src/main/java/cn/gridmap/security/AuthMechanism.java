@@ -27,6 +27,8 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class AuthMechanism implements HttpAuthenticationMechanism {
     private final boolean enabled;
+    /** The one identity of every request when security is off (the benchmark's baseline). */
+    private final SecurityIdentity off = identity(Principal.system("security-off"));
 
     public AuthMechanism(GridmapConfig config) {
         this.enabled = config.security().enabled();
@@ -34,11 +36,10 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
-        Callers.requestId(context);
-        context.response().headers().set("X-Request-Id", Callers.requestId(context));
         if (!enabled) {
-            return Uni.createFrom().item(identity(Principal.system("security-off")));
+            return Uni.createFrom().item(off);
         }
+        context.response().headers().set("X-Request-Id", Callers.requestId(context));
         String auth = context.request().getHeader("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.BEARER, auth.substring(7).trim()));
@@ -80,6 +81,14 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
                 .build();
     }
 
+    /** Identities are immutable: one per remembered principal (the same instance while it is remembered). */
+    private static final com.github.benmanes.caffeine.cache.Cache<Principal, SecurityIdentity> IDENTITIES =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(20_000).build();
+
+    static SecurityIdentity cachedIdentity(Principal p) {
+        return IDENTITIES.get(p, AuthMechanism::identity);
+    }
+
     /** Verifies the credential: from memory when the token or key was seen recently, otherwise on a worker thread. */
     @Singleton
     static class Provider implements IdentityProvider<TokenRequest> {
@@ -103,7 +112,7 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
                 if (v != null && v.kind() != Principal.Kind.EXTERNAL) {
                     Principal p = accounts.cachedPrincipal(v.kind(), v.subject());
                     if (p != null) {
-                        return Uni.createFrom().item(identity(p));
+                        return Uni.createFrom().item(cachedIdentity(p));
                     }
                 }
             }
