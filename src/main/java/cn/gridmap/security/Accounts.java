@@ -72,7 +72,10 @@ public class Accounts {
     private final DataSource dataSource;
     private final Scopes scopes;
     private final Audit audit;
-    private final Cache<String, Optional<Principal>> principals = Caffeine.newBuilder().maximumSize(20_000)
+    /** Users and clients by name (two caches, so that a lookup needs no key built per request). */
+    private final Cache<String, Optional<Principal>> users = Caffeine.newBuilder().maximumSize(20_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Optional<Principal>> clients = Caffeine.newBuilder().maximumSize(20_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
     private final Cache<String, Optional<String>> apiKeys = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
@@ -87,20 +90,26 @@ public class Accounts {
 
     /** The enabled principal of this name, or null (unknown or disabled). */
     public Principal principal(Principal.Kind kind, String name) {
-        String key = (kind == Principal.Kind.CLIENT ? "client:" : "user:") + name;
-        Optional<Principal> p = principals.getIfPresent(key);
+        Cache<String, Optional<Principal>> cache = kind == Principal.Kind.CLIENT ? clients : users;
+        Optional<Principal> p = cache.getIfPresent(name);
         if (p == null) {
             Stored s = kind == Principal.Kind.CLIENT ? client(name) : user(name);
             p = s == null || !s.enabled() ? Optional.empty() : Optional.of(toPrincipal(s, kind));
-            principals.put(key, p);
+            cache.put(name, p);
         }
         return p.orElse(null);
     }
 
-    /** Whether the principal of this name is known (remembered), without a database read. */
+    /** The remembered principal of this name, or null (then {@link #principal} reads the database). */
     public Principal cachedPrincipal(Principal.Kind kind, String name) {
-        Optional<Principal> p = principals.getIfPresent((kind == Principal.Kind.CLIENT ? "client:" : "user:") + name);
+        Optional<Principal> p = (kind == Principal.Kind.CLIENT ? clients : users).getIfPresent(name);
         return p == null ? null : p.orElse(null);
+    }
+
+    /** The remembered client of an API key, or null. */
+    public Principal cachedByApiKey(String apiKey) {
+        Optional<String> id = apiKeys.getIfPresent(apiKey);
+        return id == null || id.isEmpty() ? null : cachedPrincipal(Principal.Kind.CLIENT, id.get());
     }
 
     /** A principal from an external provider's token: roles and scope are the token's, the city code unless given. */
@@ -258,7 +267,7 @@ public class Accounts {
         } catch (SQLException e) {
             throw new IllegalStateException("user update failed: " + e.getMessage(), e);
         }
-        principals.invalidate("user:" + username);
+        users.invalidate(username);
         return userView(username);
     }
 

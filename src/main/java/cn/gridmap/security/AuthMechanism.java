@@ -29,9 +29,13 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
     private final boolean enabled;
     /** The one identity of every request when security is off (the benchmark's baseline). */
     private final SecurityIdentity off = identity(Principal.system("security-off"));
+    private final Tokens tokens;
+    private final Accounts accounts;
 
-    public AuthMechanism(GridmapConfig config) {
+    public AuthMechanism(GridmapConfig config, Tokens tokens, Accounts accounts) {
         this.enabled = config.security().enabled();
+        this.tokens = tokens;
+        this.accounts = accounts;
     }
 
     @Override
@@ -42,11 +46,16 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
         context.response().headers().set("X-Request-Id", Callers.requestId(context));
         String auth = context.request().getHeader("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.BEARER, auth.substring(7).trim()));
+            String token = auth.substring(7).trim();
+            Principal p = remembered(token);
+            return p != null ? Uni.createFrom().item(cachedIdentity(p))
+                    : identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.BEARER, token));
         }
         String key = context.request().getHeader("X-API-Key");
         if (key != null && !key.isBlank()) {
-            return identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.API_KEY, key.trim()));
+            Principal p = accounts.cachedByApiKey(key.trim());
+            return p != null ? Uni.createFrom().item(cachedIdentity(p))
+                    : identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.API_KEY, key.trim()));
         }
         // a browser that opens a page itself (OGC API HTML pages, Swagger UI) sends the login's HttpOnly cookie; it
         // counts for reading only, so no other site can make a logged-in browser change anything (and it is SameSite=Strict)
@@ -56,6 +65,12 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
             return identityProviderManager.authenticate(new TokenRequest(TokenRequest.Type.BEARER, cookie.getValue()));
         }
         return Uni.createFrom().nullItem();
+    }
+
+    /** The principal of a token verified a moment ago, from memory (most calls), or null. */
+    private Principal remembered(String token) {
+        Tokens.Verified v = tokens.cachedAccess(token);
+        return v == null || v.kind() == Principal.Kind.EXTERNAL ? null : accounts.cachedPrincipal(v.kind(), v.subject());
     }
 
     @Override
@@ -89,7 +104,7 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
         return IDENTITIES.get(p, AuthMechanism::identity);
     }
 
-    /** Verifies the credential: from memory when the token or key was seen recently, otherwise on a worker thread. */
+    /** Verifies a credential not seen recently (those are answered from memory above), on a worker thread. */
     @Singleton
     static class Provider implements IdentityProvider<TokenRequest> {
         private final Tokens tokens;
@@ -107,16 +122,7 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(TokenRequest request, AuthenticationRequestContext context) {
-            if (request.type == TokenRequest.Type.BEARER) {
-                Tokens.Verified v = tokens.cachedAccess(request.value);
-                if (v != null && v.kind() != Principal.Kind.EXTERNAL) {
-                    Principal p = accounts.cachedPrincipal(v.kind(), v.subject());
-                    if (p != null) {
-                        return Uni.createFrom().item(cachedIdentity(p));
-                    }
-                }
-            }
-            return context.runBlocking(() -> identity(resolve(request)));
+            return context.runBlocking(() -> cachedIdentity(resolve(request)));
         }
 
         private Principal resolve(TokenRequest request) {

@@ -8,7 +8,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import cn.gridmap.GridmapConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -24,8 +24,16 @@ public class RateLimits {
     }
 
     private final GridmapConfig.Security config;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterAccess(Duration.ofMinutes(10)).build();
+    /** One cache per kind of limit, keyed by a name or an address: a check builds no key. */
+    private final Cache<String, Bucket> logins = cache();
+    private final Cache<String, Bucket> addresses = cache();
+    private final Cache<String, Bucket> users = cache();
+    private final Cache<String, Bucket> clients = cache();
+    private final Cache<String, Bucket> lookups = cache();
+
+    private static Cache<String, Bucket> cache() {
+        return Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+    }
 
     public RateLimits(GridmapConfig config) {
         this.config = config.security();
@@ -33,7 +41,7 @@ public class RateLimits {
 
     /** Whether a login for this username from this address may be tried (without using a token). */
     public Verdict loginAllowed(String username, String address) {
-        Bucket b = bucket("login:" + username + "@" + address, config.loginFailuresPerMinute());
+        Bucket b = bucket(logins, username + "@" + address, config.loginFailuresPerMinute());
         long available = b.getAvailableTokens();
         if (available > 0) {
             return Verdict.OK;
@@ -43,32 +51,29 @@ public class RateLimits {
 
     /** Counts one failed login. */
     public void loginFailed(String username, String address) {
-        bucket("login:" + username + "@" + address, config.loginFailuresPerMinute()).tryConsume(1);
+        bucket(logins, username + "@" + address, config.loginFailuresPerMinute()).tryConsume(1);
     }
 
     /** Counts one request of a principal (or of an address when {@code principal} is null). */
     public Verdict request(Principal principal, String address, boolean lookup) {
-        String key;
-        long perMinute;
+        Bucket b;
         if (principal == null) {
-            key = "addr:" + address;
-            perMinute = config.requestsPerMinute();
+            b = bucket(addresses, address == null ? "?" : address, config.requestsPerMinute());
         } else if (lookup && principal.has(Roles.SYSTEM)) {
-            key = "lookup:" + principal.kind() + ":" + principal.name();
-            perMinute = config.systemLookupsPerMinute();
+            b = bucket(lookups, principal.name(), config.systemLookupsPerMinute());
         } else {
-            key = "p:" + principal.kind() + ":" + principal.name();
-            perMinute = config.requestsPerMinute();
+            b = bucket(principal.kind() == Principal.Kind.CLIENT ? clients : users, principal.name(), config.requestsPerMinute());
         }
-        ConsumptionProbe probe = bucket(key, perMinute).tryConsumeAndReturnRemaining(1);
-        if (probe.isConsumed()) {
+        if (b.tryConsume(1)) {
             return Verdict.OK;
         }
+        EstimationProbe probe = b.estimateAbilityToConsume(1);
         return new Verdict(false, Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L));
     }
 
-    private Bucket bucket(String key, long perMinute) {
-        return buckets.get(key, k -> Bucket.builder()
+    private static Bucket bucket(Cache<String, Bucket> cache, String key, long perMinute) {
+        Bucket b = cache.getIfPresent(key);
+        return b != null ? b : cache.get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build());
     }
 }

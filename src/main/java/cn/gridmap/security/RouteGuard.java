@@ -6,8 +6,10 @@ import java.util.function.Consumer;
 import cn.gridmap.web.VertxJson;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * The same rules as {@code @RolesAllowed} and the rate limit, for the routes served on Vert.x directly (batch lookup,
@@ -21,6 +23,14 @@ public class RouteGuard {
     public RouteGuard(IdentityProviderManager identities, RateLimits limits) {
         this.identities = identities;
         this.limits = limits;
+    }
+
+    /** Prometheus metrics are for admins (what runs, how much, where the time goes). */
+    void metrics(@Observes Router router) {
+        router.route("/q/metrics*").order(-100).handler(ctx -> require(ctx, Set.of(Roles.ADMIN), false, caller -> {
+            ctx.request().resume();
+            ctx.next();
+        }));
     }
 
     /** Runs {@code then} with the caller if it may; otherwise answers the request itself. The body waits meanwhile. */

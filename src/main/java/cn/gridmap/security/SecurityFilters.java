@@ -31,12 +31,12 @@ public class SecurityFilters {
         if (!enabled) {
             return null;
         }
-        String path = ctx.getUriInfo().getPath();
+        String path = request.path();
         if (path.startsWith("/api/auth/")) {
             return null; // the token endpoint counts failures itself
         }
         Principal p = Callers.principal(identity);
-        RateLimits.Verdict v = limits.request(p, request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(),
+        RateLimits.Verdict v = limits.request(p, p != null || request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                 path.startsWith("/api/point/"));
         return v.allowed() ? null : tooMany(v);
     }
