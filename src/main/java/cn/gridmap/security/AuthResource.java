@@ -116,8 +116,9 @@ public class AuthResource {
         Principal p = check.get();
         if (p == null) {
             limits.loginFailed(name, address);
-            audit.record(new Caller(new Principal(name, kind, java.util.Set.of(), List.of(), AreaScope.NONE, false), null, address),
-                    "login", (kind == Principal.Kind.CLIENT ? "client:" : "user:") + name, List.of(), null, "failed", null);
+            String who = name.length() > 64 ? name.substring(0, 64) : name; // whatever was typed, bounded
+            audit.record(new Caller(new Principal(who, kind, java.util.Set.of(), List.of(), AreaScope.NONE, false), null, address),
+                    "login", (kind == Principal.Kind.CLIENT ? "client:" : "user:") + who, List.of(), null, "failed", null);
             return kind == Principal.Kind.CLIENT
                     ? error(401, "invalid_client", "unknown client or wrong secret")
                     : error(400, "invalid_grant", "wrong username or password, or the user is disabled");
