@@ -1,6 +1,5 @@
 package cn.gridmap.layer;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,10 +1,8 @@
 package cn.gridmap.lookup;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 
 import org.jboss.logging.Logger;
 
@@ -13,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cn.gridmap.geo.InvalidGeoInputException;
 import cn.gridmap.security.Roles;
 import cn.gridmap.security.RouteGuard;
-import cn.gridmap.web.ApiError;
 import cn.gridmap.web.ApiException;
 import cn.gridmap.web.BodyInputStream;
 import cn.gridmap.web.VertxJson;

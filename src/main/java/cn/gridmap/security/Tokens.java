@@ -272,9 +272,4 @@ public class Tokens {
         }
         return List.of();
     }
-
-    /** Forgets remembered tokens (after a user is disabled, its tokens fail on the next call anyway: see Accounts). */
-    void forget() {
-        verified.invalidateAll();
-    }
 }
