@@ -43,7 +43,7 @@ public class ImportRoute {
     }
 
     void init(@Observes Router router) {
-        router.post(PATH).order(-100).handler(ctx -> guard.require(ctx, ImportResource.IMPORTERS, false, caller -> handle(ctx, caller)));
+        router.post(PATH).order(RouteGuard.AFTER).handler(ctx -> guard.require(ctx, ImportResource.IMPORTERS, caller -> handle(ctx, caller)));
     }
 
     private void handle(RoutingContext ctx, Caller caller) {

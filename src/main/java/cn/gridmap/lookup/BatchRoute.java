@@ -51,7 +51,7 @@ public class BatchRoute {
 
     void init(@Observes Router router) {
         // every authenticated principal may look points up (system clients under their own, higher limit)
-        router.post(PATH).order(-100).handler(ctx -> guard.require(ctx, ALL_ROLES, true, caller -> handle(ctx)));
+        router.post(PATH).order(RouteGuard.AFTER).handler(ctx -> guard.require(ctx, ALL_ROLES, caller -> handle(ctx)));
     }
 
     private static final java.util.Set<String> ALL_ROLES = java.util.Set.copyOf(Roles.ALL);
