@@ -32,14 +32,14 @@ public class RouteGuard {
     }
 
     /**
-     * 429 with Retry-After once a principal (or an anonymous address) is over its limit; the token endpoint counts its
-     * failures itself. The identity is the one authentication put on the request (no CDI context is needed here).
+     * 429 with Retry-After once a principal (or an anonymous address) is over its limit, on the API, tiles and OGC API;
+     * the token endpoint counts its failures itself. The identity is the one authentication put on the request (no CDI context is needed here).
      */
     void limits(@Observes Router router) {
         if (!enabled) {
             return;
         }
-        router.route("/api/*").order(-100).handler(ctx -> {
+        router.routeWithRegex("/(api|tiles|ogc)(/.*)?").order(-100).handler(ctx -> {
             String path = ctx.request().path();
             if (path.startsWith("/api/auth/")) {
                 ctx.next();

@@ -261,6 +261,7 @@ class TileBench {
     private static String wrk(String label, String base, Path list, int n) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c16", "-d15s", "--latency", "-s", "bench/tiles.lua", base).redirectErrorStream(true);
         pb.environment().put("TILES", list.toAbsolutePath().toString());
+        pb.environment().put("TOKEN", TOKEN.get()); // tiles need a login, as the map's do
         Process p = pb.start();
         String text;
         try (var in = p.getInputStream()) {
@@ -279,13 +280,26 @@ class TileBench {
     }
 
     private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip").build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip")
+                .header("Authorization", "Bearer " + TOKEN.get()).build(), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200 && r.statusCode() != 204) {
             throw new IllegalStateException(url + " → " + r.statusCode());
         }
         return r;
     }
+
+    /** An admin token, made once per bench run (it lasts an hour). */
+    private static final java.util.function.Supplier<String> TOKEN = new java.util.function.Supplier<>() {
+        private String token;
+
+        @Override
+        public synchronized String get() {
+            if (token == null) {
+                token = cn.gridmap.security.AsAdmin.adminToken();
+            }
+            return token;
+        }
+    };
 
     private static long[] pick(long[] a, List<Integer> idx) {
         return idx.stream().mapToLong(i -> a[i]).toArray();

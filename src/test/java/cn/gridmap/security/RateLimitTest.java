@@ -49,6 +49,8 @@ class RateLimitTest {
     void aPrincipalOverItsLimitGets429WithRetryAfter() {
         String token = Logins.token("rl-analyst", List.of(Roles.ANALYST), List.of("321100"), false);
         assertEquals(List.of(200, 200, 200, 200, 200, 429, 429), statuses(7, "Authorization", "Bearer " + token, "/api/me"));
+        // tiles count too
+        assertEquals(429, given().header("Authorization", "Bearer " + token).get("/tiles/city/10/851/415.mvt").statusCode());
         // another principal has its own bucket
         String other = Logins.token("rl-other", List.of(Roles.ANALYST), List.of("321100"), false);
         assertEquals(200, given().header("Authorization", "Bearer " + other).get("/api/me").statusCode());
