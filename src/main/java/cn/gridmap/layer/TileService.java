@@ -252,8 +252,22 @@ public class TileService {
                 params = p.toArray();
             }
         }
-        try (ScopedConnection sc = ScopedConnection.open(dataSource, scope); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
-            Connection c = sc.connection();
+        try {
+            if (layer.kind() != TileLayer.Kind.ELEMENT) { // region and basemap tables have no row-level security
+                try (Connection c = dataSource.getConnection()) {
+                    return query(c, sql, z, x, y, params);
+                }
+            }
+            try (ScopedConnection sc = ScopedConnection.open(dataSource, scope)) {
+                return query(sc.connection(), sql, z, x, y, params);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("tile " + layer.id() + "/" + z + "/" + x + "/" + y + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] query(Connection c, String sql, int z, long x, long y, Object[] params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             for (int k = 0; k < 2; k++) {
                 ps.setInt(i++, z);
@@ -272,8 +286,6 @@ public class TileService {
                 byte[] b = rs.getBytes(1);
                 return b == null ? new byte[0] : b;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("tile " + layer.id() + "/" + z + "/" + x + "/" + y + " failed: " + e.getMessage(), e);
         }
     }
 
