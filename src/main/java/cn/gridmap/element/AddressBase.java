@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Consumer;
+
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;

@@ -46,6 +46,7 @@ public class CityLoader {
     private final GridmapConfig config;
     private final LowerLevels lowerLevels;
 
+    /** Writes as the tables' owner: the first load is a bulk write. */
     public CityLoader(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, GridmapConfig config, LowerLevels lowerLevels) {
         this.dataSource = dataSource;
         this.config = config;

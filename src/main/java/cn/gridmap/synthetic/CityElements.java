@@ -40,7 +40,8 @@ public class CityElements {
     private final LiveGridIndex index;
     private final PersonalDataProtector protector;
 
-    public CityElements(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, GridmapConfig config, LiveGridIndex index, PersonalDataProtector protector) {
+    public CityElements(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, GridmapConfig config, LiveGridIndex index,
+            PersonalDataProtector protector) {
         this.dataSource = dataSource;
         this.config = config;
         this.index = index;
