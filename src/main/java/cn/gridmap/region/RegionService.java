@@ -131,6 +131,18 @@ public class RegionService {
     }
 
     /** The level of a current region; 400 for a malformed code, 404 for an unknown one. */
+    /** A current region with its geometry (400/404 for a bad or unknown code). */
+    public RegionShape shape(String code) {
+        Region r = find(code);
+        return new RegionShape(r.code, Level.fromWire(r.level), r.name, r.parentCode, r.geom);
+    }
+
+    /** The generation in force now (the newest active one); 0 before the city is loaded. */
+    public int currentGeneration() {
+        List<?> rows = em.createNativeQuery(RegionSql.CURRENT_GENERATION).getResultList();
+        return rows.isEmpty() || rows.get(0) == null ? 0 : ((Number) rows.get(0)).intValue();
+    }
+
     /** The code of the city (the top of the hierarchy); empty before the city is loaded. */
     public java.util.Optional<String> cityCode() {
         List<?> rows = em.createNativeQuery(RegionSql.CITY_CODE).getResultList();

@@ -11,6 +11,7 @@ final class RegionSql {
 
     static final String BY_CODE = "SELECT * FROM region WHERE code = :code AND " + CURRENT;
 
+    static final String CURRENT_GENERATION = "SELECT max(id) FROM generation WHERE active";
     static final String CITY_CODE = "SELECT code FROM region WHERE level = 'city' AND " + CURRENT + " ORDER BY code LIMIT 1";
     static final String CHILDREN = "SELECT * FROM region WHERE parent_code = :code AND " + CURRENT + " ORDER BY code";
 

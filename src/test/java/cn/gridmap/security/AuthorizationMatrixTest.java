@@ -36,6 +36,8 @@ class AuthorizationMatrixTest {
     private static final Set<String> PERSONAL = Roles.PERSONAL;
     private static final Set<String> IMPORTERS = Set.of(Roles.ADMIN, Roles.GRIDWORKER);
     private static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+    private static final Set<String> PLANNING = Set.of(Roles.ADMIN, Roles.PLANNER, Roles.APPROVER);
+    private static final Set<String> DRAFTING = Set.of(Roles.ADMIN, Roles.PLANNER);
 
     /** Who may call what ("METHOD path" → roles; PUBLIC = no token needed). */
     private static final Map<String, Set<String>> TABLE = new LinkedHashMap<>();
@@ -79,6 +81,10 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/import", IMPORTERS);
         TABLE.put("GET /api/import/{id}", IMPORTERS);
         TABLE.put("GET /api/import/{id}/errors", IMPORTERS);
+        TABLE.put("POST /api/changesets", DRAFTING);
+        TABLE.put("GET /api/changesets", PLANNING);
+        TABLE.put("GET /api/changesets/{id}", PLANNING);
+        TABLE.put("GET /api/changesets/{id}/edges", PLANNING);
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);

@@ -1,0 +1,91 @@
+package cn.gridmap.edit;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import cn.gridmap.security.Callers;
+import cn.gridmap.security.Roles;
+import cn.gridmap.web.ApiException;
+import cn.gridmap.web.Params;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Boundary change sets: planners draft them, approvers sign them off (more operations come with issue 11's rest). */
+@Path("/api/changesets")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER})
+@Tag(name = "edit", description = "Boundary change sets: drafts over a base generation, shared edges, sign-off, publish")
+public class ChangeSetResource {
+    private final ChangeSetService service;
+    private final Callers callers;
+
+    public ChangeSetResource(ChangeSetService service, Callers callers) {
+        this.service = service;
+        this.callers = callers;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "A new change set {title, description} → 201 {id, state: draft, revision: 0, baseGeneration}")
+    public Response create(ChangeSetService.NewChangeSet body) {
+        ChangeSetService.ChangeSet cs = service.create(callers.current(), body);
+        return Response.status(201).header("Location", "/api/changesets/" + cs.id()).entity(cs).build();
+    }
+
+    @GET
+    @Operation(summary = "Change sets, newest first, optionally of one state (draft, submitted, approved, scheduled, published, withdrawn)")
+    public List<ChangeSetService.ChangeSet> list(@QueryParam("state") String state, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
+        int l = Params.integer(limit, "limit", 50);
+        int o = Params.integer(offset, "offset", 0);
+        if (l < 1 || l > 500 || o < 0) {
+            throw ApiException.badRequest("limit must be between 1 and 500, offset not negative");
+        }
+        return service.list(state, l, o);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One change set with its author, operations, issues and summary")
+    public ChangeSetService.ChangeSet get(@PathParam("id") String id) {
+        return service.get(id(id));
+    }
+
+    @GET
+    @Path("/{id}/edges")
+    @Produces("application/geo+json")
+    @Operation(summary = "The shared boundary of two adjacent regions of one level (a, b) in the draft, as LineStrings whose "
+            + "end nodes are pinned; 422 with the issue when they share none")
+    public ObjectNode edges(@PathParam("id") String id, @QueryParam("a") String a, @QueryParam("b") String b) {
+        return service.edges(id(id), a, b);
+    }
+
+    @ServerExceptionMapper
+    public Response rejected(EditRejected e) {
+        return Response.status(422).type(MediaType.APPLICATION_JSON).entity(Map.of("status", 422, "error", "Unprocessable Content",
+                "message", e.getMessage(), "issues", e.issues())).build();
+    }
+
+    private static long id(String id) {
+        try {
+            return Long.parseLong(id.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("a change set id is a number, got '" + id + "'");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package cn.gridmap.edit;
+
+/** Every statement of the edit capability, bound parameters only. */
+final class ChangeSetSql {
+    static final String COLUMNS = "id, title, description, author, state, revision, base_generation, created_at, updated_at";
+    static final String INSERT = "INSERT INTO change_set (title, description, author, base_generation) VALUES (?, ?, ?, ?) RETURNING " + COLUMNS;
+    static final String BY_ID = "SELECT " + COLUMNS + " FROM change_set WHERE id = ?";
+    /** Optional state filter: a NULL parameter lists every state. */
+    static final String LIST = "SELECT " + COLUMNS + " FROM change_set WHERE (?::text IS NULL OR state = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
+    static final String OPS = "SELECT seq, revision, op::text, undone, created_at FROM change_set_op WHERE change_set_id = ? ORDER BY seq";
+    /** The draft geometry of a region, when the change set changed it. */
+    static final String OVERLAY = "SELECT deleted, ST_AsBinary(geom) FROM change_set_region WHERE change_set_id = ? AND code = ?";
+
+    private ChangeSetSql() {
+    }
+}
