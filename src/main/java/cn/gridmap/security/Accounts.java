@@ -77,6 +77,8 @@ public class Accounts {
             .expireAfterWrite(Duration.ofSeconds(10)).build();
     private final Cache<String, Optional<Principal>> clients = Caffeine.newBuilder().maximumSize(20_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
+    private final Cache<String, Principal> externals = Caffeine.newBuilder().maximumSize(20_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
     private final Cache<String, Optional<String>> apiKeys = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
 
@@ -112,12 +114,22 @@ public class Accounts {
         return id == null || id.isEmpty() ? null : cachedPrincipal(Principal.Kind.CLIENT, id.get());
     }
 
-    /** A principal from an external provider's token: roles and scope are the token's, the city code unless given. */
+    /**
+     * A principal from an external provider's token: roles and scope are the token's claims. Remembered for a few
+     * seconds by name, roles and scope, so that resolving the scope (region reads) is not paid on every call.
+     */
     public Principal external(String name, List<String> roles, List<String> scope) {
-        Set<String> known = new TreeSet<>(roles);
-        boolean pii = known.remove("pii");
-        known.retainAll(Roles.ALL);
-        return new Principal(name, Principal.Kind.EXTERNAL, known, scope, scopes.resolve(scope), pii);
+        return externals.get(name + "|" + roles + "|" + scope, k -> {
+            Set<String> known = new TreeSet<>(roles);
+            boolean pii = known.remove("pii");
+            known.retainAll(Roles.ALL);
+            return new Principal(name, Principal.Kind.EXTERNAL, known, scope, scopes.resolve(scope), pii);
+        });
+    }
+
+    /** The remembered external principal of these claims, or null. */
+    public Principal cachedExternal(String name, List<String> roles, List<String> scope) {
+        return externals.getIfPresent(name + "|" + roles + "|" + scope);
     }
 
     /** The user whose password this is, or null. Always pays one bcrypt comparison. */

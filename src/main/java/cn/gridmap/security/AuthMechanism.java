@@ -70,7 +70,12 @@ public class AuthMechanism implements HttpAuthenticationMechanism {
     /** The principal of a token verified a moment ago, from memory (most calls), or null. */
     private Principal remembered(String token) {
         Tokens.Verified v = tokens.cachedAccess(token);
-        return v == null || v.kind() == Principal.Kind.EXTERNAL ? null : accounts.cachedPrincipal(v.kind(), v.subject());
+        if (v == null) {
+            return null;
+        }
+        return v.kind() == Principal.Kind.EXTERNAL
+                ? accounts.cachedExternal(v.subject(), tokens.externalRoles(v.claims()), tokens.externalScope(v.claims()))
+                : accounts.cachedPrincipal(v.kind(), v.subject());
     }
 
     @Override
