@@ -51,6 +51,7 @@ CREATE TABLE region_lineage (
     PRIMARY KEY (generation, from_code, to_code)
 );
 
-GRANT SELECT, INSERT, UPDATE ON change_set, change_set_op TO gridmap_app;
+GRANT SELECT, INSERT, UPDATE ON change_set TO gridmap_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON change_set_op TO gridmap_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON change_set_region TO gridmap_app;
 GRANT USAGE, SELECT ON SEQUENCE change_set_id_seq TO gridmap_app;

@@ -75,6 +75,22 @@ public class ChangeSetResource {
         return service.edges(id(id), a, b);
     }
 
+    @POST
+    @Path("/{id}/ops")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Apply one operation {revision, op, …} to a draft: reshapeEdge {a, b, line} (so far) → {revision, changed, "
+            + "issues, preview}; a stale revision → 409 {currentRevision}; an operation that cannot be carried out → 422 {issues}")
+    public ChangeSetService.OpResult op(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return service.apply(callers.current(), id(id), body);
+    }
+
+    @ServerExceptionMapper
+    public Response stale(ChangeSetService.StaleRevision e) {
+        return Response.status(409).type(MediaType.APPLICATION_JSON).entity(Map.of("status", 409, "error", "Conflict",
+                "message", e.getMessage(), "currentRevision", e.current())).build();
+    }
+
     @ServerExceptionMapper
     public Response rejected(EditRejected e) {
         return Response.status(422).type(MediaType.APPLICATION_JSON).entity(Map.of("status", 422, "error", "Unprocessable Content",

@@ -48,6 +48,24 @@ public class ChangeSetService {
     public record NewChangeSet(String title, String description) {
     }
 
+    /** The answer to an accepted operation. */
+    public record OpResult(int revision, List<String> changed, List<Issue> issues, Object preview) {
+    }
+
+    /** A stale revision: 409 with the current one. */
+    public static final class StaleRevision extends RuntimeException {
+        private final int current;
+
+        StaleRevision(int current) {
+            super("the change set is at revision " + current + ": reload it and apply the operation again");
+            this.current = current;
+        }
+
+        public int current() {
+            return current;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final DataSource dataSource;
     private final RegionService regions;
@@ -168,9 +186,153 @@ public class ChangeSetService {
         return GeoJson.featureCollection(features);
     }
 
-    /** A region's geometry in the change set's draft: the overlay's when it changed it, else the base generation's. */
-    private Geometry draft(long id, RegionShape r) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ChangeSetSql.OVERLAY)) {
+    /**
+     * Applies one operation {@code {revision, op, …}} to a draft: all or nothing, at the revision the client saw (409
+     * otherwise), by its author or an admin. Supported so far: {@code reshapeEdge {a, b, line}} for two neighbouring
+     * regions of one parent (micro-grids of one grid); the other operations answer 422 until they are built.
+     */
+    public OpResult apply(Caller caller, long id, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("a JSON object {revision, op, …} is required");
+        }
+        if (!body.path("revision").isInt()) {
+            throw ApiException.badRequest("revision (the change set's revision you edited) is required, as a whole number");
+        }
+        String op = body.path("op").asText("");
+        if (!op.equals("reshapeEdge")) {
+            if (Set.of("split", "merge", "moveMicrogrids", "createMicrogrids", "rename").contains(op)) {
+                throw new EditRejected(List.of(Issue.error("not-yet", null, null, null, "该操作尚未实现: " + op,
+                        "the operation " + op + " is not built yet", null)));
+            }
+            throw ApiException.badRequest("op must be one of reshapeEdge, split, merge, moveMicrogrids, createMicrogrids, rename; got '"
+                    + op + "'");
+        }
+        String a = text(body, "a");
+        String b = text(body, "b");
+        org.locationtech.jts.geom.LineString line = line(body.path("line"));
+        if (a.equals(b)) {
+            throw ApiException.badRequest("a and b must be two different regions");
+        }
+        RegionShape ra = regions.shape(a);
+        RegionShape rb = regions.shape(b);
+        if (ra.level() != rb.level() || ra.level().ordinal() < cn.gridmap.region.Level.GRID.ordinal()) {
+            throw new EditRejected(List.of(Issue.error("locked-or-mixed", ra.level().wireName(), a, b,
+                    "只能改两个同级的网格或微网格之间的边界", "reshapeEdge works on two grids or two micro-grids of one level", null)));
+        }
+        if (ra.parentCode() == null || !ra.parentCode().equals(rb.parentCode())) {
+            throw new EditRejected(List.of(Issue.error("parents-differ", ra.level().wireName(), a, b,
+                    a + " 与 " + b + " 不在同一上级区划内(跨上级的边界调整尚未实现)",
+                    a + " and " + b + " have different parents (an edge between parents is not built yet)", null)));
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int revision;
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.LOCK)) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw ApiException.notFound("no change set " + id);
+                    }
+                    if (!"draft".equals(rs.getString(1))) {
+                        throw new ApiException(409, "change set " + id + " is " + rs.getString(1) + ", not a draft");
+                    }
+                    if (!caller.name().equals(rs.getString(3)) && !caller.principal().has(cn.gridmap.security.Roles.ADMIN)) {
+                        throw new ApiException(403, "only its author (" + rs.getString(3) + ") or an admin edits change set " + id);
+                    }
+                    revision = rs.getInt(2);
+                }
+            }
+            if (body.path("revision").asInt() != revision) {
+                throw new StaleRevision(revision);
+            }
+            EdgeReshape.Result r = EdgeReshape.apply(ra.level().wireName(), a, draft(c, id, ra), b, draft(c, id, rb), line);
+            org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter();
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.UPSERT_OVERLAY)) {
+                for (Object[] row : new Object[][] {{ra, r.a()}, {rb, r.b()}}) {
+                    RegionShape shape = (RegionShape) row[0];
+                    ps.setLong(1, id);
+                    ps.setString(2, shape.code());
+                    ps.setString(3, shape.level().wireName());
+                    ps.setString(4, shape.name());
+                    ps.setString(5, shape.parentCode());
+                    ps.setBytes(6, wkb.write((Geometry) row[1]));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            int seq;
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
+                ps.setLong(1, id);
+                ps.setInt(2, seq);
+                ps.setInt(3, revision + 1);
+                ps.setString(4, body.toString());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.BUMP)) {
+                ps.setInt(1, revision + 1);
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            audit.record(c, caller, "changeset.op", "changeset:" + id, List.of(a, b), null, "ok", "reshapeEdge");
+            c.commit();
+            return new OpResult(revision + 1, List.of(a, b), List.of(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode v = body.path(field);
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw ApiException.badRequest(field + " (a region code) is required");
+        }
+        return v.asText().trim();
+    }
+
+    /** A GeoJSON LineString of WGS84 coordinates: at least 2 and at most 10,000 finite positions inside lon/lat ranges. */
+    private static org.locationtech.jts.geom.LineString line(JsonNode g) {
+        if (!g.isObject() || !"LineString".equals(g.path("type").asText())) {
+            throw new EditRejected(List.of(Issue.error("not-a-linestring", null, null, null, "line 必须是 GeoJSON LineString",
+                    "line must be a GeoJSON LineString", null)));
+        }
+        JsonNode cs = g.path("coordinates");
+        if (!cs.isArray() || cs.size() < 2 || cs.size() > 10_000) {
+            throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "line 需要 2 到 10000 个坐标",
+                    "line needs 2 to 10,000 positions", null)));
+        }
+        org.locationtech.jts.geom.Coordinate[] out = new org.locationtech.jts.geom.Coordinate[cs.size()];
+        for (int i = 0; i < cs.size(); i++) {
+            JsonNode p = cs.get(i);
+            if (!p.isArray() || p.size() < 2 || !p.get(0).isNumber() || !p.get(1).isNumber()) {
+                throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "第 " + i + " 个坐标不是 [经度, 纬度]",
+                        "position " + i + " is not [lon, lat]", null)));
+            }
+            double x = p.get(0).asDouble();
+            double y = p.get(1).asDouble();
+            if (!Double.isFinite(x) || !Double.isFinite(y) || x < -180 || x > 180 || y < -90 || y > 90) {
+                throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "第 " + i + " 个坐标超出经纬度范围",
+                        "position " + i + " is outside longitude/latitude ranges (metres given as degrees?)", null)));
+            }
+            out[i] = new org.locationtech.jts.geom.Coordinate(x, y);
+        }
+        return new org.locationtech.jts.geom.GeometryFactory(new org.locationtech.jts.geom.PrecisionModel(), cn.gridmap.geo.Srid.STORAGE)
+                .createLineString(out);
+    }
+
+    /** A region's geometry in the change set's draft, read on the caller's connection (inside its transaction). */
+    private static Geometry draft(Connection c, long id, RegionShape r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.OVERLAY)) {
             ps.setLong(1, id);
             ps.setString(2, r.code());
             try (ResultSet rs = ps.executeQuery()) {
@@ -180,9 +342,18 @@ public class ChangeSetService {
                 if (rs.getBoolean(1)) {
                     throw ApiException.notFound("region " + r.code() + " is deleted in change set " + id);
                 }
-                return new WKBReader().read(rs.getBytes(2));
+                return new WKBReader(r.geom().getFactory()).read(rs.getBytes(2));
             }
-        } catch (SQLException | ParseException e) {
+        } catch (ParseException e) {
+            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A region's geometry in the change set's draft: the overlay's when it changed it, else the base generation's. */
+    private Geometry draft(long id, RegionShape r) {
+        try (Connection c = dataSource.getConnection()) {
+            return draft(c, id, r);
+        } catch (SQLException e) {
             throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
         }
     }

@@ -135,6 +135,103 @@ class ChangeSetResourceTest {
         asPlanner().get("/api/changesets/" + id + "/edges?a=" + far[0]).then().statusCode(400);
     }
 
+    /** Two neighbouring micro-grids of one grid, and their shared edge's first line (an array of [lon, lat]). */
+    private record Pair(String a, String b, com.fasterxml.jackson.databind.node.ArrayNode line) {
+    }
+
+    private Pair pairWithEdge(long id) throws Exception {
+        String[] pair = row("SELECT a.code, b.code FROM region a JOIN region b ON b.parent_code = a.parent_code AND b.code > a.code "
+                + "WHERE a.level = 'microgrid' AND b.level = 'microgrid' AND a.generation_high IS NULL AND b.generation_high IS NULL "
+                + "AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 80 ORDER BY a.code OFFSET 7 LIMIT 1");
+        com.fasterxml.jackson.databind.JsonNode fc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(asPlanner()
+                .get("/api/changesets/" + id + "/edges?a=" + pair[0] + "&b=" + pair[1]).then().statusCode(200).extract().asString());
+        return new Pair(pair[0], pair[1], (com.fasterxml.jackson.databind.node.ArrayNode) fc.path("features").get(0).path("geometry")
+                .path("coordinates").deepCopy());
+    }
+
+    /** The line with a vertex added halfway along its longest segment, moved sideways by {@code d} degrees. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode bent(com.fasterxml.jackson.databind.node.ArrayNode line, double d) {
+        int best = 0;
+        double longest = -1;
+        for (int i = 0; i + 1 < line.size(); i++) {
+            double len = Math.hypot(line.get(i + 1).get(0).asDouble() - line.get(i).get(0).asDouble(),
+                    line.get(i + 1).get(1).asDouble() - line.get(i).get(1).asDouble());
+            if (len > longest) {
+                longest = len;
+                best = i;
+            }
+        }
+        double x0 = line.get(best).get(0).asDouble(), y0 = line.get(best).get(1).asDouble();
+        double x1 = line.get(best + 1).get(0).asDouble(), y1 = line.get(best + 1).get(1).asDouble();
+        double nx = -(y1 - y0) / longest, ny = (x1 - x0) / longest;
+        com.fasterxml.jackson.databind.node.ArrayNode out = line.deepCopy();
+        out.insert(best + 1, out.arrayNode().add((x0 + x1) / 2 + nx * d).add((y0 + y1) / 2 + ny * d));
+        return out;
+    }
+
+    private io.restassured.response.Response op(long id, int revision, String a, String b, com.fasterxml.jackson.databind.JsonNode coords) {
+        String body = "{\"revision\":" + revision + ",\"op\":\"reshapeEdge\",\"a\":\"" + a + "\",\"b\":\"" + b
+                + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":" + coords + "}}";
+        return asPlanner().contentType(ContentType.JSON).body(body).post("/api/changesets/" + id + "/ops");
+    }
+
+    @Test
+    void reshapingASharedEdgeRebuildsBothSidesFromOneLineAndConservesTheirArea() throws Exception {
+        long id = newChangeSet("reshape");
+        Pair p = pairWithEdge(id);
+        com.fasterxml.jackson.databind.node.ArrayNode line = bent(p.line(), 2e-5); // about 2 m sideways
+        op(id, 0, p.a(), p.b(), line).then().log().ifValidationFails().statusCode(200).body("revision", equalTo(1))
+                .body("changed", org.hamcrest.Matchers.contains(p.a(), p.b()));
+        // both drafts share the new line exactly; together they are the same area as before
+        assertEquals("t", row("SELECT ST_Equals(ST_Union(n.geom), (SELECT ST_Union(geom) FROM region WHERE code IN (?, ?) AND generation_high IS NULL)) "
+                + "AND abs(sum(ST_Area(n.geom)) - (SELECT sum(ST_Area(geom)) FROM region WHERE code IN (?, ?) AND generation_high IS NULL)) < 1e-12 "
+                + "AND bool_and(ST_IsValid(n.geom)) FROM change_set_region n WHERE n.change_set_id = ?", p.a(), p.b(), p.a(), p.b(), id)[0]);
+        assertEquals("t", row("SELECT ST_Relate(x.geom, y.geom, 'F***1****') FROM change_set_region x, change_set_region y "
+                + "WHERE x.change_set_id = ? AND y.change_set_id = ? AND x.code = ? AND y.code = ?", id, id, p.a(), p.b())[0]);
+        String moved = row("SELECT count(*) FROM change_set_region n JOIN region r ON r.code = n.code AND r.generation_high IS NULL "
+                + "WHERE n.change_set_id = ? AND NOT ST_Equals(n.geom, r.geom)", id)[0];
+        assertEquals("2", moved, "both sides changed");
+        // the draft's edge now runs through the new vertex; the stored op and revision say so
+        String edge = asPlanner().get("/api/changesets/" + id + "/edges?a=" + p.a() + "&b=" + p.b()).then().statusCode(200).extract().asString();
+        assertTrue(edge.contains(String.valueOf(line.get(1).get(0).asDouble()).substring(0, 10)), edge);
+        asPlanner().get("/api/changesets/" + id).then().body("revision", equalTo(1)).body("ops[0].op.op", equalTo("reshapeEdge"));
+        // a stale revision is a 409 that names the current one, and nothing changes
+        op(id, 0, p.a(), p.b(), bent(p.line(), -2e-5)).then().statusCode(409).body("currentRevision", equalTo(1));
+        asPlanner().get("/api/changesets/" + id).then().body("revision", equalTo(1));
+    }
+
+    @Test
+    void anEdgeLineThatCannotBeCarriedOutIs422WithItsReasonAndNothingChanges() throws Exception {
+        long id = newChangeSet("bad lines");
+        Pair p = pairWithEdge(id);
+        com.fasterxml.jackson.databind.node.ArrayNode off = p.line().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) off.get(0)).set(0, off.get(0).get(0).asDouble() + 1e-4);
+        op(id, 0, p.a(), p.b(), off).then().statusCode(422).body("issues[0].rule", equalTo("ends-not-pinned"))
+                .body("issues[0].location.type", equalTo("MultiPoint"));
+        op(id, 0, p.a(), p.b(), bent(p.line(), 0.05)).then().statusCode(422).body("issues[0].rule", equalTo("line-leaves-pair"))
+                .body("issues[0].location", org.hamcrest.Matchers.notNullValue());
+        com.fasterxml.jackson.databind.node.ArrayNode back = p.line().arrayNode();
+        back.add(p.line().get(0)).add(p.line().get(p.line().size() - 1)).add(p.line().get(0)).add(p.line().get(p.line().size() - 1));
+        op(id, 0, p.a(), p.b(), back).then().statusCode(422).body("issues[0].rule", equalTo("self-crossing"));
+        com.fasterxml.jackson.databind.node.ArrayNode metres = p.line().arrayNode();
+        metres.add(metres.arrayNode().add(504000).add(3564000)).add(metres.arrayNode().add(504100).add(3564000));
+        op(id, 0, p.a(), p.b(), metres).then().statusCode(422).body("issues[0].rule", equalTo("bad-coordinates"));
+        asPlanner().contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"reshapeEdge\",\"a\":\"" + p.a() + "\",\"b\":\""
+                + p.b() + "\",\"line\":{\"type\":\"Polygon\",\"coordinates\":[]}}").post("/api/changesets/" + id + "/ops").then()
+                .statusCode(422).body("issues[0].rule", equalTo("not-a-linestring"));
+        asPlanner().contentType(ContentType.JSON).body("{\"op\":\"reshapeEdge\"}").post("/api/changesets/" + id + "/ops").then().statusCode(400);
+        asPlanner().contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"teleport\"}").post("/api/changesets/" + id + "/ops").then()
+                .statusCode(400);
+        asPlanner().contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"split\"}").post("/api/changesets/" + id + "/ops").then()
+                .statusCode(422).body("issues[0].rule", equalTo("not-yet"));
+        String other = Logins.token("cs-other-planner", List.of(Roles.PLANNER), List.of("321100"), false);
+        given().header("Authorization", "Bearer " + other).contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"reshapeEdge\","
+                + "\"a\":\"" + p.a() + "\",\"b\":\"" + p.b() + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":" + bent(p.line(), 2e-5) + "}}")
+                .post("/api/changesets/" + id + "/ops").then().statusCode(403);
+        asPlanner().get("/api/changesets/" + id).then().body("revision", equalTo(0)).body("ops.size()", equalTo(0));
+        assertEquals("0", row("SELECT count(*) FROM change_set_region WHERE change_set_id = ?", id)[0], "nothing stored");
+    }
+
     private String[] row(String sql, Object... args) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

@@ -85,6 +85,7 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/changesets", PLANNING);
         TABLE.put("GET /api/changesets/{id}", PLANNING);
         TABLE.put("GET /api/changesets/{id}/edges", PLANNING);
+        TABLE.put("POST /api/changesets/{id}/ops", DRAFTING);
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
