@@ -85,6 +85,24 @@ public class ChangeSetResource {
         return service.apply(callers.current(), id(id), body);
     }
 
+    @POST
+    @Path("/{id}/undo")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Undo the last operation ({revision} optional; the draft is replayed from the base) → {revision, changed}")
+    public ChangeSetService.OpResult undo(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return service.undoOrRedo(callers.current(), id(id), body, true);
+    }
+
+    @POST
+    @Path("/{id}/redo")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Redo the first undone operation ({revision} optional) → {revision, changed}")
+    public ChangeSetService.OpResult redo(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return service.undoOrRedo(callers.current(), id(id), body, false);
+    }
+
     @ServerExceptionMapper
     public Response stale(ChangeSetService.StaleRevision e) {
         return Response.status(409).type(MediaType.APPLICATION_JSON).entity(Map.of("status", 409, "error", "Conflict",

@@ -198,6 +198,105 @@ public class ChangeSetService {
         if (!body.path("revision").isInt()) {
             throw ApiException.badRequest("revision (the change set's revision you edited) is required, as a whole number");
         }
+        Prepared op = prepare(body);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int revision = lock(c, caller, id, body.path("revision").asInt());
+            List<String> changed = carryOut(c, id, op);
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            int seq;
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    seq = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
+                ps.setLong(1, id);
+                ps.setInt(2, seq);
+                ps.setInt(3, revision + 1);
+                ps.setString(4, body.toString());
+                ps.executeUpdate();
+            }
+            bump(c, id, revision + 1);
+            audit.record(c, caller, "changeset.op", "changeset:" + id, changed, null, "ok", op.name());
+            c.commit();
+            return new OpResult(revision + 1, changed, List.of(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Undo (the last applied operation) or redo (the first undone one). The draft is rebuilt by replaying the applied
+     * operations on the base generation, so it is always what those operations make. {@code revision} is optional.
+     */
+    public OpResult undoOrRedo(Caller caller, long id, JsonNode body, boolean undo) {
+        Integer seen = body != null && body.path("revision").isInt() ? body.path("revision").asInt() : null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int revision = lock(c, caller, id, seen);
+            List<Op> ops = ops(c, id);
+            Op target = null;
+            for (Op o : ops) {
+                if (undo && !o.undone()) {
+                    target = o; // the last applied one
+                } else if (!undo && o.undone() && target == null) {
+                    target = o; // the first undone one
+                }
+            }
+            if (target == null) {
+                throw new ApiException(409, undo ? "nothing to undo in change set " + id : "nothing to redo in change set " + id);
+            }
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.MARK_UNDONE)) {
+                ps.setBoolean(1, undo);
+                ps.setLong(2, id);
+                ps.setInt(3, target.seq());
+                ps.executeUpdate();
+            }
+            List<String> changed = replay(c, id);
+            bump(c, id, revision + 1);
+            audit.record(c, caller, undo ? "changeset.undo" : "changeset.redo", "changeset:" + id, changed, null, "ok",
+                    "op " + target.seq());
+            c.commit();
+            return new OpResult(revision + 1, changed, List.of(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Clears the overlay and applies the operations not undone, in order; the codes the overlay held before or holds now. */
+    private List<String> replay(Connection c, long id) throws SQLException {
+        java.util.Set<String> changed = new java.util.TreeSet<>();
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.CLEAR_OVERLAY)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changed.add(rs.getString(1));
+                }
+            }
+        }
+        for (Op o : ops(c, id)) {
+            if (!o.undone()) {
+                try {
+                    changed.addAll(carryOut(c, id, prepare(o.op())));
+                } catch (EditRejected | ApiException e) {
+                    throw new ApiException(409, "operation " + o.seq() + " no longer applies: " + e.getMessage());
+                }
+            }
+        }
+        return List.copyOf(changed);
+    }
+
+    /** An operation checked for shape (before any lock): its name and regions, and the line. */
+    private record Prepared(String name, RegionShape a, RegionShape b, org.locationtech.jts.geom.LineString line) {
+    }
+
+    private Prepared prepare(JsonNode body) {
         String op = body.path("op").asText("");
         if (!op.equals("reshapeEdge")) {
             if (Set.of("split", "merge", "moveMicrogrids", "createMicrogrids", "rename").contains(op)) {
@@ -224,71 +323,59 @@ public class ChangeSetService {
                     a + " 与 " + b + " 不在同一上级区划内(跨上级的边界调整尚未实现)",
                     a + " and " + b + " have different parents (an edge between parents is not built yet)", null)));
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            int revision;
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.LOCK)) {
+        return new Prepared(op, ra, rb, line);
+    }
+
+    /** Computes the operation on the draft and writes its regions into the overlay; the codes it changed. */
+    private List<String> carryOut(Connection c, long id, Prepared op) throws SQLException {
+        RegionShape ra = op.a();
+        RegionShape rb = op.b();
+        EdgeReshape.Result r = EdgeReshape.apply(ra.level().wireName(), ra.code(), draft(c, id, ra), rb.code(), draft(c, id, rb), op.line());
+        org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter();
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.UPSERT_OVERLAY)) {
+            for (Object[] row : new Object[][] {{ra, r.a()}, {rb, r.b()}}) {
+                RegionShape shape = (RegionShape) row[0];
                 ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw ApiException.notFound("no change set " + id);
-                    }
-                    if (!"draft".equals(rs.getString(1))) {
-                        throw new ApiException(409, "change set " + id + " is " + rs.getString(1) + ", not a draft");
-                    }
-                    if (!caller.name().equals(rs.getString(3)) && !caller.principal().has(cn.gridmap.security.Roles.ADMIN)) {
-                        throw new ApiException(403, "only its author (" + rs.getString(3) + ") or an admin edits change set " + id);
-                    }
-                    revision = rs.getInt(2);
+                ps.setString(2, shape.code());
+                ps.setString(3, shape.level().wireName());
+                ps.setString(4, shape.name());
+                ps.setString(5, shape.parentCode());
+                ps.setBytes(6, wkb.write((Geometry) row[1]));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return List.of(ra.code(), rb.code());
+    }
+
+    /** Locks the change set for this transaction: a draft, edited by its author or an admin, at the revision seen. */
+    private static int lock(Connection c, Caller caller, long id, Integer seen) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.LOCK)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("no change set " + id);
                 }
-            }
-            if (body.path("revision").asInt() != revision) {
-                throw new StaleRevision(revision);
-            }
-            EdgeReshape.Result r = EdgeReshape.apply(ra.level().wireName(), a, draft(c, id, ra), b, draft(c, id, rb), line);
-            org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter();
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.UPSERT_OVERLAY)) {
-                for (Object[] row : new Object[][] {{ra, r.a()}, {rb, r.b()}}) {
-                    RegionShape shape = (RegionShape) row[0];
-                    ps.setLong(1, id);
-                    ps.setString(2, shape.code());
-                    ps.setString(3, shape.level().wireName());
-                    ps.setString(4, shape.name());
-                    ps.setString(5, shape.parentCode());
-                    ps.setBytes(6, wkb.write((Geometry) row[1]));
-                    ps.addBatch();
+                if (!"draft".equals(rs.getString(1))) {
+                    throw new ApiException(409, "change set " + id + " is " + rs.getString(1) + ", not a draft");
                 }
-                ps.executeBatch();
-            }
-            int seq;
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    seq = rs.getInt(1);
+                if (!caller.name().equals(rs.getString(3)) && !caller.principal().has(cn.gridmap.security.Roles.ADMIN)) {
+                    throw new ApiException(403, "only its author (" + rs.getString(3) + ") or an admin edits change set " + id);
                 }
+                int revision = rs.getInt(2);
+                if (seen != null && seen != revision) {
+                    throw new StaleRevision(revision);
+                }
+                return revision;
             }
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
-                ps.setLong(1, id);
-                ps.setInt(2, seq);
-                ps.setInt(3, revision + 1);
-                ps.setString(4, body.toString());
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.BUMP)) {
-                ps.setInt(1, revision + 1);
-                ps.setLong(2, id);
-                ps.executeUpdate();
-            }
-            audit.record(c, caller, "changeset.op", "changeset:" + id, List.of(a, b), null, "ok", "reshapeEdge");
-            c.commit();
-            return new OpResult(revision + 1, List.of(a, b), List.of(), null);
-        } catch (SQLException e) {
-            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bump(Connection c, long id, int revision) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.BUMP)) {
+            ps.setInt(1, revision);
+            ps.setLong(2, id);
+            ps.executeUpdate();
         }
     }
 

@@ -19,6 +19,8 @@ final class ChangeSetSql {
     static final String UPSERT_OVERLAY = "INSERT INTO change_set_region (change_set_id, code, level, name, parent_code, geom) "
             + "VALUES (?, ?, ?, ?, ?, ST_Multi(ST_GeomFromWKB(?, 4326))) ON CONFLICT (change_set_id, code) DO UPDATE SET geom = EXCLUDED.geom, "
             + "deleted = false";
+    static final String MARK_UNDONE = "UPDATE change_set_op SET undone = ? WHERE change_set_id = ? AND seq = ?";
+    static final String CLEAR_OVERLAY = "DELETE FROM change_set_region WHERE change_set_id = ? RETURNING code";
     static final String BUMP = "UPDATE change_set SET revision = ?, updated_at = now() WHERE id = ?";
 
     private ChangeSetSql() {

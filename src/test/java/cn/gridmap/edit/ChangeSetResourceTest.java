@@ -201,6 +201,29 @@ class ChangeSetResourceTest {
     }
 
     @Test
+    void undoAndRedoReplayTheDraftFromTheBase() throws Exception {
+        long id = newChangeSet("undo");
+        Pair p = pairWithEdge(id);
+        op(id, 0, p.a(), p.b(), bent(p.line(), 2e-5)).then().statusCode(200).body("revision", equalTo(1));
+        String reshaped = row("SELECT string_agg(ST_AsText(geom), ';' ORDER BY code) FROM change_set_region WHERE change_set_id = ?", id)[0];
+        String undo = "/api/changesets/" + id + "/undo";
+        asPlanner().contentType(ContentType.JSON).body("{\"revision\":0}").post(undo).then().statusCode(409).body("currentRevision", equalTo(1));
+        asPlanner().contentType(ContentType.JSON).body("{\"revision\":1}").post(undo).then().statusCode(200).body("revision", equalTo(2))
+                .body("changed", org.hamcrest.Matchers.contains(p.a(), p.b()));
+        assertEquals("0", row("SELECT count(*) FROM change_set_region WHERE change_set_id = ?", id)[0], "back to the base");
+        asPlanner().contentType(ContentType.JSON).body("{}").post(undo).then().statusCode(409);
+        asPlanner().contentType(ContentType.JSON).body("{}").post("/api/changesets/" + id + "/redo").then().statusCode(200)
+                .body("revision", equalTo(3));
+        assertEquals(reshaped, row("SELECT string_agg(ST_AsText(geom), ';' ORDER BY code) FROM change_set_region WHERE change_set_id = ?", id)[0],
+                "redo gives the same draft");
+        // a new operation after an undo discards what could have been redone
+        asPlanner().contentType(ContentType.JSON).body("{}").post(undo).then().statusCode(200).body("revision", equalTo(4));
+        op(id, 4, p.a(), p.b(), bent(p.line(), -2e-5)).then().statusCode(200).body("revision", equalTo(5));
+        asPlanner().contentType(ContentType.JSON).body("{}").post("/api/changesets/" + id + "/redo").then().statusCode(409);
+        asPlanner().get("/api/changesets/" + id).then().body("ops.size()", equalTo(1)).body("summary.ops", equalTo(1));
+    }
+
+    @Test
     void anEdgeLineThatCannotBeCarriedOutIs422WithItsReasonAndNothingChanges() throws Exception {
         long id = newChangeSet("bad lines");
         Pair p = pairWithEdge(id);
