@@ -102,7 +102,12 @@ final class EdgeReshape {
         if (Math.abs(before - after) > 1e-9 * before) {
             throw reject("area-not-conserved", level, a, b, "两区面积之和改变了", "the two regions' total area changed", l);
         }
-        return new Result(f.createMultiPolygon(new Polygon[] {na}), f.createMultiPolygon(new Polygon[] {nb}));
+        // the polygonizer's ring starts depend on its graph's order: normalised, the same edit always stores the same rows
+        MultiPolygon ma = f.createMultiPolygon(new Polygon[] {na});
+        MultiPolygon mb = f.createMultiPolygon(new Polygon[] {nb});
+        ma.normalize();
+        mb.normalize();
+        return new Result(ma, mb);
     }
 
     private static EditRejected reject(String rule, String level, String a, String b, String zh, String en, Geometry where) {
