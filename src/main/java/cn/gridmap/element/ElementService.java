@@ -5,9 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,6 +140,16 @@ public class ElementService {
         return page.items().get(0);
     }
 
+    /** The audit row of an unmasked view of one {@code kind} item, written in the read's transaction. */
+    private <T> AfterRead<T> unmasked(Caller caller, String kind, String id, String why, String fields,
+            java.util.function.ToLongFunction<T> idOf) {
+        return (c, rows) -> audit.record(c, caller, kind + ".unmask", kind + ":" + id.trim(), ids(rows, idOf), why, "ok", fields);
+    }
+
+    private static <T> List<String> ids(List<T> rows, java.util.function.ToLongFunction<T> idOf) {
+        return rows.stream().map(r -> String.valueOf(idOf.applyAsLong(r))).toList();
+    }
+
     /** Unmasking needs the pii right and a stated purpose. */
     private static String purpose(Caller caller, String purpose) {
         if (!caller.principal().pii()) {
@@ -186,8 +194,8 @@ public class ElementService {
         AfterRead<ElementItems.Person> after = null;
         if (present(idNumber) || present(phone)) {
             String by = present(idNumber) ? "ID number" : "phone";
-            after = (c, rows) -> audit.record(c, caller, "person.search", "person", rows.stream().map(r -> String.valueOf(r.id())).toList(),
-                    null, "ok", "search by " + by + ": " + rows.size() + " found");
+            after = (c, rows) -> audit.record(c, caller, "person.search", "person", ids(rows, ElementItems.Person::id), null, "ok",
+                    "search by " + by + ": " + rows.size() + " found");
         }
         return people(caller, f, p, false, after);
     }
@@ -195,9 +203,7 @@ public class ElementService {
     /** One person, masked; with {@code unmask} (pii + purpose) in clear, and the view audited. */
     public ElementItems.Person person(Caller caller, String id, boolean unmask, String purpose) {
         String why = unmask ? purpose(caller, purpose) : null;
-        AfterRead<ElementItems.Person> after = !unmask ? null
-                : (c, rows) -> audit.record(c, caller, "person.unmask", "person:" + id.trim(),
-                        rows.stream().map(r -> String.valueOf(r.id())).toList(), why, "ok", "idNumber, phone");
+        AfterRead<ElementItems.Person> after = !unmask ? null : unmasked(caller, "person", id, why, "idNumber, phone", ElementItems.Person::id);
         return only(people(caller, item(caller, "p", id), new Paging(1, 0), unmask, after), "person", id);
     }
 
@@ -306,8 +312,7 @@ public class ElementService {
     public ElementItems.Organization organization(Caller caller, String id, boolean unmask, String purpose) {
         String why = unmask ? purpose(caller, purpose) : null;
         AfterRead<ElementItems.Organization> after = !unmask ? null
-                : (c, rows) -> audit.record(c, caller, "organization.unmask", "organization:" + id.trim(),
-                        rows.stream().map(r -> String.valueOf(r.id())).toList(), why, "ok", "phone");
+                : unmasked(caller, "organization", id, why, "phone", ElementItems.Organization::id);
         return only(organizations(caller, item(caller, "o", id), new Paging(1, 0), unmask, after), "organization", id);
     }
 
@@ -335,10 +340,10 @@ public class ElementService {
             f.add("e.class_code = ?", classCode.trim());
         }
         if (present(from)) {
-            f.add("e.occurred_at >= ?", time(from, "from"));
+            f.add("e.occurred_at >= ?", Params.time(from, "from"));
         }
         if (present(to)) {
-            f.add("e.occurred_at < ?", time(to, "to"));
+            f.add("e.occurred_at < ?", Params.time(to, "to"));
         }
         return events(caller, f, p);
     }
@@ -431,17 +436,5 @@ public class ElementService {
             }
         }
         throw ApiException.badRequest(name + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
-    }
-
-    private static OffsetDateTime time(String v, String name) {
-        try {
-            return OffsetDateTime.parse(v.trim());
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(v.trim()).atStartOfDay().atOffset(java.time.ZoneOffset.ofHours(8));
-            } catch (DateTimeParseException e2) {
-                throw ApiException.badRequest(name + " must be a date (2025-03-01) or an ISO 8601 time, got '" + v + "'");
-            }
-        }
     }
 }

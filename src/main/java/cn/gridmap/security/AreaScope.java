@@ -48,12 +48,7 @@ public record AreaScope(boolean all, Set<String> districts, Set<String> prefixes
 
     /** The value of the transaction setting {@code gridmap.scope} the row-level security policies read. */
     public String setting() {
-        if (all) {
-            return "*";
-        }
-        Set<String> codes = new TreeSet<>(districts);
-        codes.addAll(prefixes);
-        return String.join(",", codes);
+        return String.join(",", codes());
     }
 
     /** Codes of the scope as a user gave them, for /api/me and the audit log. */

@@ -11,7 +11,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import cn.gridmap.web.ApiException;
+import cn.gridmap.web.Params;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -93,17 +93,6 @@ public class Audit {
     }
 
     private static Timestamp time(String v, String name) {
-        if (blank(v) == null) {
-            return null;
-        }
-        try {
-            return Timestamp.from(OffsetDateTime.parse(v.trim()).toInstant());
-        } catch (java.time.format.DateTimeParseException e) {
-            try {
-                return Timestamp.from(java.time.LocalDate.parse(v.trim()).atStartOfDay(java.time.ZoneOffset.ofHours(8)).toInstant());
-            } catch (java.time.format.DateTimeParseException e2) {
-                throw ApiException.badRequest(name + " must be a date (2026-12-01) or an ISO 8601 time, got '" + v + "'");
-            }
-        }
+        return blank(v) == null ? null : Timestamp.from(Params.time(v, name).toInstant());
     }
 }

@@ -21,6 +21,8 @@ import jakarta.enterprise.event.Observes;
 public class RouteGuard {
     /** The route order of our own Vert.x endpoints: after authentication and the rate limit. */
     public static final int AFTER = -99;
+    /** What a request without a credential is told (here and by {@link SecurityErrors}). */
+    static final String LOG_IN_FIRST = "log in first: POST /api/auth/token, then send Authorization: Bearer <access_token>";
     private final IdentityProviderManager identities;
     private final RateLimits limits;
     private final boolean enabled;
@@ -71,7 +73,7 @@ public class RouteGuard {
             Principal p = Callers.principal(id);
             if (p == null) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"gridmap\"");
-                end(ctx, 401, "log in first: POST /api/auth/token, then send Authorization: Bearer <access_token>");
+                end(ctx, 401, LOG_IN_FIRST);
                 return;
             }
             if (roles.stream().noneMatch(p::has)) {

@@ -37,7 +37,7 @@ public class SecurityErrors {
 
     private static Response unauthorizedResponse() {
         return Response.status(401).type(MediaType.APPLICATION_JSON).header("WWW-Authenticate", "Bearer realm=\"gridmap\"")
-                .entity(ApiError.of(401, "log in first: POST /api/auth/token, then send Authorization: Bearer <access_token>"))
+                .entity(ApiError.of(401, RouteGuard.LOG_IN_FIRST))
                 .build();
     }
 }

@@ -16,4 +16,17 @@ public final class Params {
             throw ApiException.badRequest(name + " must be an integer, got '" + v + "'");
         }
     }
+
+    /** A time parameter: an ISO 8601 time, or a date (its start in China Standard Time). */
+    public static java.time.OffsetDateTime time(String v, String name) {
+        try {
+            return java.time.OffsetDateTime.parse(v.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(v.trim()).atStartOfDay().atOffset(java.time.ZoneOffset.ofHours(8));
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw ApiException.badRequest(name + " must be a date (2025-03-01) or an ISO 8601 time, got '" + v + "'");
+            }
+        }
+    }
 }

@@ -160,6 +160,11 @@ class ElementResourceTest {
         given().get("/api/events?from=yesterday").then().statusCode(400).body("message", containsString("date"));
         given().get("/api/houses?region=12ab").then().statusCode(400).body("message", containsString("region code"));
         given().get("/api/houses?region=321199").then().statusCode(404);
+        for (String kind : List.of("people", "houses", "components", "organizations", "events")) {
+            given().get("/api/" + kind + "/12ab").then().statusCode(400).body("message", containsString("element id"));
+        }
+        given().header("X-Purpose", "%41%zz").get("/api/people/" + given().get("/api/people?limit=1").then().extract().path("items[0].id")
+                + "?unmask=true").then().statusCode(400).body("message", containsString("X-Purpose"));
     }
 
     @Test

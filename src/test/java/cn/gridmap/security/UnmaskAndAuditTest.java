@@ -153,5 +153,12 @@ class UnmaskAndAuditTest {
                     org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()));
         }
         as(admin).contentType(ContentType.JSON).body("{\"username\":").post("/api/users").then().statusCode(400);
+        as(admin).contentType(ContentType.JSON).body(Map.of("password", "short")).patch("/api/users/um-changed-nobody").then().statusCode(404);
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("roles", List.of("system"), "scope", List.of("321100")),
+                Map.of("name", "x", "roles", List.of("robot"), "scope", List.of("321100")),
+                Map.of("name", "x", "roles", List.of("system"), "scope", List.of("12")))) {
+            as(admin).contentType(ContentType.JSON).body(bad).post("/api/clients").then().statusCode(400).body("message",
+                    org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()));
+        }
     }
 }
