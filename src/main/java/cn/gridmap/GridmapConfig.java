@@ -25,6 +25,41 @@ public interface GridmapConfig {
 
     Security security();
 
+    Edit edit();
+
+    /** Guidelines that boundary edits are checked against (warnings, not errors). */
+    interface Edit {
+        /** Households a micro-grid should have (微网格 30–50). */
+        @WithDefault("30")
+        int microgridHouseholdsMin();
+
+        @WithDefault("50")
+        int microgridHouseholdsMax();
+
+        /** Households a grid should have (网格 ≈ 300). */
+        @WithDefault("200")
+        int gridHouseholdsMin();
+
+        @WithDefault("400")
+        int gridHouseholdsMax();
+
+        /** A region whose largest inscribed circle has a smaller radius (metres) is a sliver. */
+        @WithDefault("5")
+        double sliverMetres();
+
+        /** How often (seconds) each replica looks for scheduled change sets whose effective date has come. */
+        @WithDefault("60")
+        int scheduleCheckSeconds();
+
+        /** How often (ms) each replica looks for due webhook deliveries (a publish also wakes it at once). */
+        @WithDefault("5000")
+        long webhookPollMillis();
+
+        /** The first retry of a failed webhook delivery waits this long (seconds); each further one twice as long. */
+        @WithDefault("2")
+        double webhookBackoffSeconds();
+    }
+
     /** How the city is loaded and the derived levels generated. */
     interface City {
         /** Load the city on start when the region table is empty. */

@@ -24,17 +24,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Boundary change sets: planners draft them, approvers sign them off (more operations come with issue 11's rest). */
+/** Boundary change sets: planners draft them, approvers sign them off, and publishing makes a new dated generation. */
 @Path("/api/changesets")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER})
 @Tag(name = "edit", description = "Boundary change sets: drafts over a base generation, shared edges, sign-off, publish")
 public class ChangeSetResource {
     private final ChangeSetService service;
+    private final Preview preview;
+    private final SignOff signOff;
     private final Callers callers;
 
-    public ChangeSetResource(ChangeSetService service, Callers callers) {
+    public ChangeSetResource(ChangeSetService service, Preview preview, SignOff signOff, Callers callers) {
         this.service = service;
+        this.preview = preview;
+        this.signOff = signOff;
         this.callers = callers;
     }
 
@@ -75,12 +79,81 @@ public class ChangeSetResource {
         return service.edges(id(id), a, b);
     }
 
+    @GET
+    @Path("/{id}/regions")
+    @Produces("application/geo+json")
+    @Operation(summary = "The draft view of one level (base generation + the change set's overlay), optionally in a bbox, as GeoJSON; "
+            + "features say changed/created, retired codes are listed")
+    public ObjectNode regions(@PathParam("id") String id, @QueryParam("level") String level, @QueryParam("bbox") String bbox) {
+        return service.regions(id(id), level == null ? "microgrid" : level, bbox);
+    }
+
+    @GET
+    @Path("/{id}/preview")
+    @Operation(summary = "What the change set moves: per element kind the counts from → to micro-grid and grid, a paged list of the "
+            + "moves (kind, limit, offset), households per touched grid and micro-grid against the guideline, events whose grid changes")
+    public Map<String, Object> preview(@PathParam("id") String id, @QueryParam("kind") String kind, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
+        int l = Params.integer(limit, "limit", 100);
+        int o = Params.integer(offset, "offset", 0);
+        if (l < 1 || l > 1000 || o < 0) {
+            throw ApiException.badRequest("limit must be between 1 and 1000, offset not negative");
+        }
+        return preview.preview(callers.current(), id(id), kind, l, o);
+    }
+
+    @GET
+    @Path("/{id}/diff")
+    @Operation(summary = "Each region of one level the change set changes, before and after: area, households, people")
+    public Map<String, Object> diff(@PathParam("id") String id, @QueryParam("level") String level) {
+        return preview.diff(callers.current(), id(id), level);
+    }
+
+    @POST
+    @Path("/{id}/submit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Submit a draft {revision, effectiveFrom} for sign-off: the full coverage check of the changed parents, then "
+            + "the chain of approvers by the highest level whose boundary moves")
+    public ChangeSetService.ChangeSet submit(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return signOff.submit(callers.current(), id(id), body, service);
+    }
+
+    @POST
+    @Path("/{id}/approvals")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.APPROVER})
+    @Operation(summary = "Sign off the next step {revision, decision: approve|return, comment}; the approver's scope must cover the "
+            + "change at that step's level; nobody signs off their own change set")
+    public ChangeSetService.ChangeSet approve(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return signOff.decide(callers.current(), id(id), body, service);
+    }
+
+    @POST
+    @Path("/{id}/publish")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish an approved change set {revision} as a new generation (one transaction), or schedule it when its "
+            + "effective date is still to come → {state, generation, effectiveFrom, changed}; 409 when a base region changed meanwhile")
+    public SignOff.Published publish(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return signOff.publish(callers.current(), id(id), body);
+    }
+
+    @POST
+    @Path("/{id}/rebase")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Replay the change set's operations on the newest generation ({revision} optional) → {revision, changed}")
+    public ChangeSetService.OpResult rebase(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
+        return service.rebase(callers.current(), id(id), body);
+    }
+
     @POST
     @Path("/{id}/ops")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
-    @Operation(summary = "Apply one operation {revision, op, …} to a draft: reshapeEdge {a, b, line} (so far) → {revision, changed, "
-            + "issues, preview}; a stale revision → 409 {currentRevision}; an operation that cannot be carried out → 422 {issues}")
+    @Operation(summary = "Apply one operation {revision, op, …} to a draft: reshapeEdge {a, b, line}, split {code, line}, merge {codes, keep}, "
+            + "moveMicrogrids {codes, toGrid}, createMicrogrids {grid, lines}, rename {code, name} → {revision, changed, issues, preview}; "
+            + "a stale revision → 409 {currentRevision}; an operation that cannot be carried out → 422 {issues}")
     public ChangeSetService.OpResult op(@PathParam("id") String id, com.fasterxml.jackson.databind.JsonNode body) {
         return service.apply(callers.current(), id(id), body);
     }

@@ -13,39 +13,45 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import org.locationtech.jts.geom.Geometry;
-import org.locationtech.jts.io.ParseException;
-import org.locationtech.jts.io.WKBReader;
+import org.locationtech.jts.geom.Envelope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.element.ElementPlacement;
+import cn.gridmap.geo.BBox;
 import cn.gridmap.geo.GeoJson;
+import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionService;
-import cn.gridmap.region.RegionShape;
+import cn.gridmap.security.AreaScope;
 import cn.gridmap.security.Audit;
 import cn.gridmap.security.Caller;
 import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Change sets: create, read, list, and the draft view of regions (base generation + the change set's overlay). */
+/**
+ * Change sets: create, read, list; the draft view (base generation + overlay) and its shared edges; operations with
+ * undo, redo and rebase. Sign-off and publishing are {@link SignOff}'s; what a change moves is {@link Preview}'s.
+ */
 @ApplicationScoped
 public class ChangeSetService {
     static final Set<String> STATES = Set.of("draft", "submitted", "approved", "scheduled", "published", "withdrawn");
 
     /** A change set on the wire. */
     public record ChangeSet(long id, String title, String description, String author, String state, int revision, int baseGeneration,
-            String createdAt, String updatedAt, List<Op> ops, List<Issue> issues, Map<String, Object> summary) {
+            String createdAt, String updatedAt, String unlocks, String effectiveFrom, List<String> chain, Integer generation, List<Op> ops,
+            JsonNode issues, Map<String, Object> summary, List<SignOff.Approval> approvals) {
     }
 
     /** One applied operation (undone ones stay listed for redo). */
     public record Op(int seq, int revision, JsonNode op, boolean undone, String at) {
     }
 
-    /** POST /api/changesets. */
-    public record NewChangeSet(String title, String description) {
+    /** POST /api/changesets; {@code unlocks}: the highest level whose boundary may move (grid, community or street). */
+    public record NewChangeSet(String title, String description, String unlocks) {
     }
 
     /** The answer to an accepted operation. */
@@ -66,15 +72,19 @@ public class ChangeSetService {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     private final DataSource dataSource;
     private final RegionService regions;
     private final Audit audit;
+    private final GridmapConfig config;
+    private final ElementPlacement placement;
 
-    public ChangeSetService(DataSource dataSource, RegionService regions, Audit audit) {
+    public ChangeSetService(DataSource dataSource, RegionService regions, Audit audit, GridmapConfig config, ElementPlacement placement) {
         this.dataSource = dataSource;
         this.regions = regions;
         this.audit = audit;
+        this.config = config;
+        this.placement = placement;
     }
 
     public ChangeSet create(Caller caller, NewChangeSet n) {
@@ -83,6 +93,11 @@ public class ChangeSetService {
         }
         if (n.title().length() > 200 || (n.description() != null && n.description().length() > 10_000)) {
             throw ApiException.badRequest("title: at most 200 characters; description: at most 10,000");
+        }
+        String unlocks = n.unlocks() == null || n.unlocks().isBlank() ? "grid" : n.unlocks().trim();
+        if (!Set.of("grid", "community", "street").contains(unlocks)) {
+            throw ApiException.badRequest("unlocks must be grid (the default), community or street: the highest level whose boundary the change "
+                    + "set may move (district and city boundaries are administrative and never move here); got '" + n.unlocks() + "'");
         }
         int base = regions.currentGeneration();
         if (base == 0) {
@@ -96,12 +111,14 @@ public class ChangeSetService {
                 ps.setString(2, n.description());
                 ps.setString(3, caller.name());
                 ps.setInt(4, base);
+                ps.setString(5, unlocks);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
                 }
             }
-            audit.record(c, caller, "changeset.create", "changeset:" + id, List.of(String.valueOf(id)), null, "ok", n.title().trim());
+            audit.record(c, caller, "changeset.create", "changeset:" + id, List.of(String.valueOf(id)), null, "ok", n.title().trim()
+                    + " (unlocks " + unlocks + ")");
             c.commit();
             return get(id);
         } catch (SQLException e) {
@@ -116,7 +133,7 @@ public class ChangeSetService {
                 if (!rs.next()) {
                     throw ApiException.notFound("no change set " + id);
                 }
-                return changeSet(rs, ops(c, id));
+                return changeSet(c, rs, true);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("change set query failed: " + e.getMessage(), e);
@@ -137,7 +154,7 @@ public class ChangeSetService {
             List<ChangeSet> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(changeSet(rs, null));
+                    out.add(changeSet(c, rs, false));
                 }
             }
             return out;
@@ -158,38 +175,97 @@ public class ChangeSetService {
         if (a.trim().equals(b.trim())) {
             throw ApiException.badRequest("a and b must be two different regions");
         }
-        RegionShape ra = regions.shape(a.trim());
-        RegionShape rb = regions.shape(b.trim());
-        if (ra.level() != rb.level()) {
-            throw ApiException.badRequest(ra.code() + " is a " + ra.level().wireName() + " and " + rb.code() + " a "
-                    + rb.level().wireName() + ": a shared edge is between two regions of one level");
-        }
-        Geometry ga = draft(id, ra);
-        Geometry gb = draft(id, rb);
-        ArrayNode features = JSON.createArrayNode();
-        for (SharedEdges.Edge e : SharedEdges.of(ra.level().wireName(), ra.code(), ga, rb.code(), gb)) {
-            ObjectNode p = JSON.createObjectNode();
-            p.put("a", ra.code());
-            p.put("b", rb.code());
-            p.put("level", ra.level().wireName());
-            p.put("closed", e.closed());
-            p.put("startPinned", !e.closed());
-            p.put("endPinned", !e.closed());
-            ArrayNode pinned = p.putArray("pinned");
-            if (!e.closed()) {
-                pinned.add(JSON.createArrayNode().add(e.start().x).add(e.start().y));
-                pinned.add(JSON.createArrayNode().add(e.end().x).add(e.end().y));
+        try (Connection c = dataSource.getConnection()) {
+            Draft d = Draft.load(c, id, regions);
+            Draft.Row ra = d.find(a.trim()).orElseThrow(() -> ApiException.notFound("no region " + a.trim() + " in change set " + id));
+            Draft.Row rb = d.find(b.trim()).orElseThrow(() -> ApiException.notFound("no region " + b.trim() + " in change set " + id));
+            if (ra.level() != rb.level()) {
+                throw ApiException.badRequest(ra.code() + " is a " + ra.level().wireName() + " and " + rb.code() + " a "
+                        + rb.level().wireName() + ": a shared edge is between two regions of one level");
             }
-            p.put("vertices", e.line().getNumPoints());
-            features.add(GeoJson.feature(e.line(), p));
+            ArrayNode features = JSON.createArrayNode();
+            for (SharedEdges.Edge e : SharedEdges.of(ra.level().wireName(), ra.code(), ra.geom(), rb.code(), rb.geom())) {
+                ObjectNode p = JSON.createObjectNode();
+                p.put("a", ra.code());
+                p.put("b", rb.code());
+                p.put("level", ra.level().wireName());
+                p.put("closed", e.closed());
+                p.put("startPinned", !e.closed());
+                p.put("endPinned", !e.closed());
+                ArrayNode pinned = p.putArray("pinned");
+                if (!e.closed()) {
+                    pinned.add(JSON.createArrayNode().add(e.start().x).add(e.start().y));
+                    pinned.add(JSON.createArrayNode().add(e.end().x).add(e.end().y));
+                }
+                p.put("vertices", e.line().getNumPoints());
+                features.add(GeoJson.feature(e.line(), p));
+            }
+            return GeoJson.featureCollection(features);
+        } catch (SQLException e) {
+            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
         }
-        return GeoJson.featureCollection(features);
+    }
+
+    /**
+     * The draft view of one level: the base generation with the change set's overlay (changed and new regions replace
+     * or join the base ones, retired ones are left out), optionally within a bbox, as GeoJSON. Each feature says
+     * whether the change set changed it ({@code changed}, {@code created}).
+     */
+    public ObjectNode regions(long id, String levelName, String bboxText) {
+        get(id);
+        Level level = Level.fromWire(levelName);
+        if (level == null) {
+            throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + levelName + "'");
+        }
+        BBox bbox = BBox.parse(bboxText);
+        Envelope box = bbox == null ? new Envelope(-180, 180, -90, 90) : new Envelope(bbox.minLon(), bbox.maxLon(), bbox.minLat(), bbox.maxLat());
+        int max = config.api().maxFeatures();
+        try (Connection c = dataSource.getConnection()) {
+            Draft d = Draft.load(c, id, regions);
+            List<Draft.Row> rows = d.inBox(level, box);
+            if (rows.size() > max) {
+                throw ApiException.badRequest("the request matches " + rows.size() + " " + level.wireName() + " regions, more than the limit of "
+                        + max + "; use a smaller bbox or a coarser level");
+            }
+            Set<String> overlay = new java.util.HashSet<>();
+            Set<String> created = new java.util.HashSet<>();
+            for (Draft.Row r : d.overlay()) {
+                overlay.add(r.code());
+                if (!r.base()) {
+                    created.add(r.code());
+                }
+            }
+            ArrayNode features = JSON.createArrayNode();
+            for (Draft.Row r : rows) {
+                ObjectNode p = JSON.createObjectNode();
+                p.put("code", r.code());
+                p.put("name", r.name());
+                p.put("level", r.level().wireName());
+                p.put("parentCode", r.parentCode());
+                p.put("changed", overlay.contains(r.code()));
+                p.put("created", created.contains(r.code()));
+                ObjectNode f = GeoJson.feature(r.geom(), p);
+                f.put("id", r.code());
+                features.add(f);
+            }
+            ObjectNode fc = GeoJson.featureCollection(features);
+            fc.put("numberMatched", rows.size());
+            ArrayNode retired = fc.putArray("retired");
+            for (Draft.Row r : d.overlay()) {
+                if (r.deleted() && r.base() && r.level() == level) {
+                    retired.add(r.code());
+                }
+            }
+            return fc;
+        } catch (SQLException e) {
+            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
+        }
     }
 
     /**
      * Applies one operation {@code {revision, op, …}} to a draft: all or nothing, at the revision the client saw (409
-     * otherwise), by its author or an admin. Supported so far: {@code reshapeEdge {a, b, line}} for two neighbouring
-     * regions of one parent (micro-grids of one grid); the other operations answer 422 until they are built.
+     * otherwise), by its author or an admin, inside the caller's area scope. Editing a submitted or approved change
+     * set sends it back to draft: an edit voids the approvals.
      */
     public OpResult apply(Caller caller, long id, JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -198,34 +274,49 @@ public class ChangeSetService {
         if (!body.path("revision").isInt()) {
             throw ApiException.badRequest("revision (the change set's revision you edited) is required, as a whole number");
         }
-        Prepared op = prepare(body);
+        EditOp op = EditOp.parse(body);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            int revision = lock(c, caller, id, body.path("revision").asInt());
-            List<String> changed = carryOut(c, id, op);
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            int seq;
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    seq = rs.getInt(1);
+            try {
+                Locked cs = lock(c, caller, id, body.path("revision").asInt());
+                scope(c, caller);
+                Draft d = Draft.load(c, id, regions);
+                Checks checks = checks(c, cs.unlocks());
+                long t0 = System.nanoTime();
+                Operations.Outcome out = new Operations(d, checks).apply(op);
+                long t1 = System.nanoTime();
+                requireInScope(caller, d, out.changed());
+                d.flush();
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
                 }
+                int seq;
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        seq = rs.getInt(1);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, seq);
+                    ps.setInt(3, cs.revision() + 1);
+                    ps.setString(4, body.toString());
+                    ps.executeUpdate();
+                }
+                List<Issue> all = draftWarnings(d, checks);
+                bump(c, id, cs.revision() + 1, all);
+                org.jboss.logging.Logger.getLogger(ChangeSetService.class).debugf("op %s: compute+checks %d ms, store+warnings %d ms",
+                        op.name(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                audit.record(c, caller, "changeset.op", "changeset:" + id, out.changed(), null, "ok", op.name());
+                c.commit();
+                return new OpResult(cs.revision() + 1, out.changed(), out.warnings(), summary(d));
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
             }
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
-                ps.setLong(1, id);
-                ps.setInt(2, seq);
-                ps.setInt(3, revision + 1);
-                ps.setString(4, body.toString());
-                ps.executeUpdate();
-            }
-            bump(c, id, revision + 1);
-            audit.record(c, caller, "changeset.op", "changeset:" + id, changed, null, "ok", op.name());
-            c.commit();
-            return new OpResult(revision + 1, changed, List.of(), null);
         } catch (SQLException e) {
             throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
         }
@@ -239,39 +330,85 @@ public class ChangeSetService {
         Integer seen = body != null && body.path("revision").isInt() ? body.path("revision").asInt() : null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            int revision = lock(c, caller, id, seen);
-            List<Op> ops = ops(c, id);
-            Op target = null;
-            for (Op o : ops) {
-                if (undo && !o.undone()) {
-                    target = o; // the last applied one
-                } else if (!undo && o.undone() && target == null) {
-                    target = o; // the first undone one
+            try {
+                Locked cs = lock(c, caller, id, seen);
+                scope(c, caller);
+                List<Op> ops = ops(c, id);
+                Op target = null;
+                for (Op o : ops) {
+                    if (undo && !o.undone()) {
+                        target = o; // the last applied one
+                    } else if (!undo && o.undone() && target == null) {
+                        target = o; // the first undone one
+                    }
                 }
+                if (target == null) {
+                    throw new ApiException(409, undo ? "nothing to undo in change set " + id : "nothing to redo in change set " + id);
+                }
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.MARK_UNDONE)) {
+                    ps.setBoolean(1, undo);
+                    ps.setLong(2, id);
+                    ps.setInt(3, target.seq());
+                    ps.executeUpdate();
+                }
+                Checks checks = checks(c, cs.unlocks());
+                Replayed replayed = replay(c, id, checks);
+                Draft d = replayed.draft();
+                List<String> changed = replayed.changed();
+                bump(c, id, cs.revision() + 1, draftWarnings(d, checks));
+                audit.record(c, caller, undo ? "changeset.undo" : "changeset.redo", "changeset:" + id, changed, null, "ok", "op " + target.seq());
+                c.commit();
+                return new OpResult(cs.revision() + 1, changed, List.of(), summary(d));
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
             }
-            if (target == null) {
-                throw new ApiException(409, undo ? "nothing to undo in change set " + id : "nothing to redo in change set " + id);
-            }
-            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.MARK_UNDONE)) {
-                ps.setBoolean(1, undo);
-                ps.setLong(2, id);
-                ps.setInt(3, target.seq());
-                ps.executeUpdate();
-            }
-            List<String> changed = replay(c, id);
-            bump(c, id, revision + 1);
-            audit.record(c, caller, undo ? "changeset.undo" : "changeset.redo", "changeset:" + id, changed, null, "ok",
-                    "op " + target.seq());
-            c.commit();
-            return new OpResult(revision + 1, changed, List.of(), null);
         } catch (SQLException e) {
             throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
         }
     }
 
-    /** Clears the overlay and applies the operations not undone, in order; the codes the overlay held before or holds now. */
-    private List<String> replay(Connection c, long id) throws SQLException {
-        java.util.Set<String> changed = new java.util.TreeSet<>();
+    /**
+     * Rebase: the change set's operations replayed on the newest generation (after another change set published
+     * over its regions). An operation that no longer applies is a 409 that names it; nothing changes then.
+     */
+    public OpResult rebase(Caller caller, long id, JsonNode body) {
+        Integer seen = body != null && body.path("revision").isInt() ? body.path("revision").asInt() : null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Locked cs = lock(c, caller, id, seen);
+                scope(c, caller);
+                int newest = regions.currentGeneration();
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.SET_BASE)) {
+                    ps.setInt(1, newest);
+                    ps.setLong(2, id);
+                    ps.executeUpdate();
+                }
+                Checks checks = checks(c, cs.unlocks());
+                Replayed replayed = replay(c, id, checks);
+                Draft d = replayed.draft();
+                List<String> changed = replayed.changed();
+                bump(c, id, cs.revision() + 1, draftWarnings(d, checks));
+                audit.record(c, caller, "changeset.rebase", "changeset:" + id, changed, null, "ok", "onto generation " + newest);
+                c.commit();
+                return new OpResult(cs.revision() + 1, changed, List.of(), summary(d));
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set rebase failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The draft rebuilt by a replay, and every code it held before or holds now. */
+    private record Replayed(Draft draft, List<String> changed) {
+    }
+
+    /** Clears the overlay and applies the operations not undone, in order, on the base generation. */
+    private Replayed replay(Connection c, long id, Checks checks) throws SQLException {
+        Set<String> changed = new java.util.TreeSet<>();
         try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.CLEAR_OVERLAY)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -280,172 +417,128 @@ public class ChangeSetService {
                 }
             }
         }
+        Draft d = Draft.empty(c, id, regions);
+        Operations ops = new Operations(d, checks);
         for (Op o : ops(c, id)) {
             if (!o.undone()) {
                 try {
-                    changed.addAll(carryOut(c, id, prepare(o.op())));
-                } catch (EditRejected | ApiException e) {
-                    throw new ApiException(409, "operation " + o.seq() + " no longer applies: " + e.getMessage());
+                    ops.apply(EditOp.parse(o.op()));
+                } catch (EditRejected e) {
+                    throw new ApiException(409, "operation " + o.seq() + " (" + o.op().path("op").asText() + ") no longer applies: " + e.getMessage());
                 }
             }
         }
-        return List.copyOf(changed);
+        d.flush();
+        d.overlay().forEach(r -> changed.add(r.code()));
+        return new Replayed(d, List.copyOf(changed));
     }
 
-    /** An operation checked for shape (before any lock): its name and regions, and the line. */
-    private record Prepared(String name, RegionShape a, RegionShape b, org.locationtech.jts.geom.LineString line) {
-    }
-
-    private Prepared prepare(JsonNode body) {
-        String op = body.path("op").asText("");
-        if (!op.equals("reshapeEdge")) {
-            if (Set.of("split", "merge", "moveMicrogrids", "createMicrogrids", "rename").contains(op)) {
-                throw new EditRejected(List.of(Issue.error("not-yet", null, null, null, "该操作尚未实现: " + op,
-                        "the operation " + op + " is not built yet", null)));
+    /** The warnings of the whole draft: every micro-grid and grid it changed or created. */
+    private static List<Issue> draftWarnings(Draft d, Checks checks) {
+        List<String> codes = new ArrayList<>();
+        for (Draft.Row r : d.overlay()) {
+            if (!r.deleted() && (r.level() == Level.MICROGRID || r.level() == Level.GRID)) {
+                codes.add(r.code());
             }
-            throw ApiException.badRequest("op must be one of reshapeEdge, split, merge, moveMicrogrids, createMicrogrids, rename; got '"
-                    + op + "'");
         }
-        String a = text(body, "a");
-        String b = text(body, "b");
-        org.locationtech.jts.geom.LineString line = line(body.path("line"));
-        if (a.equals(b)) {
-            throw ApiException.badRequest("a and b must be two different regions");
-        }
-        RegionShape ra = regions.shape(a);
-        RegionShape rb = regions.shape(b);
-        if (ra.level() != rb.level() || ra.level().ordinal() < cn.gridmap.region.Level.GRID.ordinal()) {
-            throw new EditRejected(List.of(Issue.error("locked-or-mixed", ra.level().wireName(), a, b,
-                    "只能改两个同级的网格或微网格之间的边界", "reshapeEdge works on two grids or two micro-grids of one level", null)));
-        }
-        if (ra.parentCode() == null || !ra.parentCode().equals(rb.parentCode())) {
-            throw new EditRejected(List.of(Issue.error("parents-differ", ra.level().wireName(), a, b,
-                    a + " 与 " + b + " 不在同一上级区划内(跨上级的边界调整尚未实现)",
-                    a + " and " + b + " have different parents (an edge between parents is not built yet)", null)));
-        }
-        return new Prepared(op, ra, rb, line);
+        return checks.warnings(d, codes);
     }
 
-    /** Computes the operation on the draft and writes its regions into the overlay; the codes it changed. */
-    private List<String> carryOut(Connection c, long id, Prepared op) throws SQLException {
-        RegionShape ra = op.a();
-        RegionShape rb = op.b();
-        EdgeReshape.Result r = EdgeReshape.apply(ra.level().wireName(), ra.code(), draft(c, id, ra), rb.code(), draft(c, id, rb), op.line());
-        org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter();
-        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.UPSERT_OVERLAY)) {
-            for (Object[] row : new Object[][] {{ra, r.a()}, {rb, r.b()}}) {
-                RegionShape shape = (RegionShape) row[0];
-                ps.setLong(1, id);
-                ps.setString(2, shape.code());
-                ps.setString(3, shape.level().wireName());
-                ps.setString(4, shape.name());
-                ps.setString(5, shape.parentCode());
-                ps.setBytes(6, wkb.write((Geometry) row[1]));
-                ps.addBatch();
+    /** Regions changed per level in the draft: {level: {changed, created, retired}}. */
+    static Map<String, Object> summary(Draft d) {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (Draft.Row r : d.overlay()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> m = (Map<String, Integer>) out.computeIfAbsent(r.level().wireName(), k -> new java.util.TreeMap<>(
+                    Map.of("changed", 0, "created", 0, "retired", 0)));
+            String key = r.deleted() ? (r.base() ? "retired" : null) : r.base() ? "changed" : "created";
+            if (key != null) {
+                m.merge(key, 1, Integer::sum);
             }
-            ps.executeBatch();
         }
-        return List.of(ra.code(), rb.code());
+        return out;
     }
 
-    /** Locks the change set for this transaction: a draft, edited by its author or an admin, at the revision seen. */
-    private static int lock(Connection c, Caller caller, long id, Integer seen) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.LOCK)) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw ApiException.notFound("no change set " + id);
-                }
-                if (!"draft".equals(rs.getString(1))) {
-                    throw new ApiException(409, "change set " + id + " is " + rs.getString(1) + ", not a draft");
-                }
-                if (!caller.name().equals(rs.getString(3)) && !caller.principal().has(cn.gridmap.security.Roles.ADMIN)) {
-                    throw new ApiException(403, "only its author (" + rs.getString(3) + ") or an admin edits change set " + id);
-                }
-                int revision = rs.getInt(2);
-                if (seen != null && seen != revision) {
-                    throw new StaleRevision(revision);
-                }
-                return revision;
+    Checks checks(Connection c, String unlocks) {
+        return new Checks(Level.fromWire(unlocks), config.edit(), regionsToCount -> {
+            try {
+                Map<String, Integer> out = new java.util.HashMap<>();
+                placement.counts(c, regionsToCount).forEach((k, v) -> out.put(k, v.households()));
+                return out;
+            } catch (SQLException e) {
+                throw new IllegalStateException("household count failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Row-level security for the element counts: the caller's area scope, for this transaction. */
+    static void scope(Connection c, Caller caller) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('gridmap.scope', ?, true)")) {
+            ps.setString(1, caller.principal().scope().setting());
+            ps.execute();
+        }
+    }
+
+    /** Every micro-grid and grid an operation changes must lie in the caller's area scope (403 otherwise). */
+    private void requireInScope(Caller caller, Draft d, List<String> changed) {
+        AreaScope scope = caller.principal().scope();
+        if (scope.all()) {
+            return;
+        }
+        for (String code : changed) {
+            Draft.Row r = d.now(code);
+            if (r == null || (r.level() != Level.MICROGRID && r.level() != Level.GRID)) {
+                continue;
+            }
+            List<String> chain = new ArrayList<>(regions.lineage(r.base() ? r.code() : r.parentCode()));
+            if (!r.base()) {
+                chain.add(r.code());
+            }
+            if (!scope.coversRegion(chain)) {
+                throw new ApiException(403, "region " + code + " is outside your area scope " + scope.codes());
             }
         }
     }
 
-    private static void bump(Connection c, long id, int revision) throws SQLException {
+    /** The change set row locked for this transaction. */
+    record Locked(String state, int revision, String author, String unlocks, int baseGeneration) {
+    }
+
+    /**
+     * Locks the change set for an edit: a draft (or a submitted or approved one, which goes back to draft: its
+     * approvals no longer count and it is submitted again), by its author or an admin, at the revision seen.
+     */
+    private static Locked lock(Connection c, Caller caller, long id, Integer seen) throws SQLException {
+        Locked cs = SignOff.lockRow(c, id);
+        if (!Set.of("draft", "submitted", "approved").contains(cs.state())) {
+            throw new ApiException(409, "change set " + id + " is " + cs.state() + ": it can no longer be edited");
+        }
+        if (!caller.name().equals(cs.author()) && !caller.principal().has(cn.gridmap.security.Roles.ADMIN)) {
+            throw new ApiException(403, "only its author (" + cs.author() + ") or an admin edits change set " + id);
+        }
+        if (seen != null && seen != cs.revision()) {
+            throw new StaleRevision(cs.revision());
+        }
+        if (!"draft".equals(cs.state())) {
+            try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.SET_STATE)) {
+                ps.setString(1, "draft");
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+        }
+        return cs;
+    }
+
+    private static void bump(Connection c, long id, int revision, List<Issue> issues) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.BUMP)) {
             ps.setInt(1, revision);
-            ps.setLong(2, id);
+            ps.setString(2, JSON.valueToTree(issues).toString());
+            ps.setLong(3, id);
             ps.executeUpdate();
         }
     }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode v = body.path(field);
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw ApiException.badRequest(field + " (a region code) is required");
-        }
-        return v.asText().trim();
-    }
-
-    /** A GeoJSON LineString of WGS84 coordinates: at least 2 and at most 10,000 finite positions inside lon/lat ranges. */
-    private static org.locationtech.jts.geom.LineString line(JsonNode g) {
-        if (!g.isObject() || !"LineString".equals(g.path("type").asText())) {
-            throw new EditRejected(List.of(Issue.error("not-a-linestring", null, null, null, "line 必须是 GeoJSON LineString",
-                    "line must be a GeoJSON LineString", null)));
-        }
-        JsonNode cs = g.path("coordinates");
-        if (!cs.isArray() || cs.size() < 2 || cs.size() > 10_000) {
-            throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "line 需要 2 到 10000 个坐标",
-                    "line needs 2 to 10,000 positions", null)));
-        }
-        org.locationtech.jts.geom.Coordinate[] out = new org.locationtech.jts.geom.Coordinate[cs.size()];
-        for (int i = 0; i < cs.size(); i++) {
-            JsonNode p = cs.get(i);
-            if (!p.isArray() || p.size() < 2 || !p.get(0).isNumber() || !p.get(1).isNumber()) {
-                throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "第 " + i + " 个坐标不是 [经度, 纬度]",
-                        "position " + i + " is not [lon, lat]", null)));
-            }
-            double x = p.get(0).asDouble();
-            double y = p.get(1).asDouble();
-            if (!Double.isFinite(x) || !Double.isFinite(y) || x < -180 || x > 180 || y < -90 || y > 90) {
-                throw new EditRejected(List.of(Issue.error("bad-coordinates", null, null, null, "第 " + i + " 个坐标超出经纬度范围",
-                        "position " + i + " is outside longitude/latitude ranges (metres given as degrees?)", null)));
-            }
-            out[i] = new org.locationtech.jts.geom.Coordinate(x, y);
-        }
-        return new org.locationtech.jts.geom.GeometryFactory(new org.locationtech.jts.geom.PrecisionModel(), cn.gridmap.geo.Srid.STORAGE)
-                .createLineString(out);
-    }
-
-    /** A region's geometry in the change set's draft, read on the caller's connection (inside its transaction). */
-    private static Geometry draft(Connection c, long id, RegionShape r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.OVERLAY)) {
-            ps.setLong(1, id);
-            ps.setString(2, r.code());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return r.geom();
-                }
-                if (rs.getBoolean(1)) {
-                    throw ApiException.notFound("region " + r.code() + " is deleted in change set " + id);
-                }
-                return new WKBReader(r.geom().getFactory()).read(rs.getBytes(2));
-            }
-        } catch (ParseException e) {
-            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** A region's geometry in the change set's draft: the overlay's when it changed it, else the base generation's. */
-    private Geometry draft(long id, RegionShape r) {
-        try (Connection c = dataSource.getConnection()) {
-            return draft(c, id, r);
-        } catch (SQLException e) {
-            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static List<Op> ops(Connection c, long id) throws SQLException {
+    static List<Op> ops(Connection c, long id) throws SQLException {
         List<Op> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.OPS)) {
             ps.setLong(1, id);
@@ -463,10 +556,26 @@ public class ChangeSetService {
         return out;
     }
 
-    private static ChangeSet changeSet(ResultSet rs, List<Op> ops) throws SQLException {
+    private ChangeSet changeSet(Connection c, ResultSet rs, boolean full) throws SQLException {
+        long id = rs.getLong(1);
+        List<Op> ops = full ? ops(c, id) : null;
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("ops", ops == null ? null : ops.stream().filter(o -> !o.undone()).count());
-        return new ChangeSet(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7),
-                rs.getObject(8, OffsetDateTime.class).toString(), rs.getObject(9, OffsetDateTime.class).toString(), ops, List.of(), summary);
+        if (full) {
+            summary.put("ops", ops.stream().filter(o -> !o.undone()).count());
+            summary.put("regions", summary(Draft.load(c, id, regions)));
+        }
+        java.sql.Array chain = rs.getArray(12);
+        int generation = rs.getInt(13);
+        boolean noGeneration = rs.wasNull();
+        JsonNode issues;
+        try {
+            issues = JSON.readTree(rs.getString(14));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored issues are not JSON", e);
+        }
+        return new ChangeSet(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7),
+                rs.getObject(8, OffsetDateTime.class).toString(), rs.getObject(9, OffsetDateTime.class).toString(), rs.getString(10),
+                rs.getString(11), chain == null ? null : List.of((String[]) chain.getArray()), noGeneration ? null : generation, ops,
+                issues, full ? summary : null, full ? SignOff.approvals(c, id) : null);
     }
 }

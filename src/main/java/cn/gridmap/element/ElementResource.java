@@ -1,5 +1,7 @@
 package cn.gridmap.element;
 
+import java.util.Map;
+
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -141,5 +143,47 @@ public class ElementResource {
     @Operation(summary = "One event record (404 outside your scope)")
     public ElementItems.Event event(@PathParam("id") String id) {
         return service.event(callers.current(), id);
+    }
+
+    private static final String HISTORY = "The element's micro-grid and grid over the generations (boundary changes), oldest first";
+
+    @GET
+    @Path("/people/{id}/history")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
+    @Operation(summary = HISTORY)
+    public Map<String, Object> personHistory(@PathParam("id") String id) {
+        return service.history(callers.current(), "people", id);
+    }
+
+    @GET
+    @Path("/houses/{id}/history")
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON})
+    @Operation(summary = HISTORY)
+    public Map<String, Object> houseHistory(@PathParam("id") String id) {
+        return service.history(callers.current(), "houses", id);
+    }
+
+    @GET
+    @Path("/components/{id}/history")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = HISTORY)
+    public Map<String, Object> componentHistory(@PathParam("id") String id) {
+        return service.history(callers.current(), "components", id);
+    }
+
+    @GET
+    @Path("/organizations/{id}/history")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = HISTORY)
+    public Map<String, Object> organizationHistory(@PathParam("id") String id) {
+        return service.history(callers.current(), "organizations", id);
+    }
+
+    @GET
+    @Path("/events/{id}/history")
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @Operation(summary = HISTORY)
+    public Map<String, Object> eventHistory(@PathParam("id") String id) {
+        return service.history(callers.current(), "events", id);
     }
 }

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -42,9 +43,11 @@ public class ElementService {
     private final GridmapConfig config;
     private final Scopes scopes;
     private final Audit audit;
+    private final ElementPlacement placement;
 
     public ElementService(DataSource dataSource, RegionService regions, PersonalDataProtector protector, GridmapConfig config,
-            Scopes scopes, Audit audit) {
+            Scopes scopes, Audit audit, ElementPlacement placement) {
+        this.placement = placement;
         this.dataSource = dataSource;
         this.regions = regions;
         this.protector = protector;
@@ -242,6 +245,41 @@ public class ElementService {
             f.add("h.use = ?", oneOf(use, "use", "residential", "rental", "commercial"));
         }
         return houses(caller, f, p);
+    }
+
+    /** One entry of an element's history: its micro-grid and grid from one generation to another (null: still). */
+    public record Placement(String microgridCode, String gridCode, int generationLow, Integer generationHigh) {
+    }
+
+    /**
+     * GET /api/{kind}/{id}/history: the element's micro-grid and grid over the generations, oldest first; the element
+     * must be visible to the caller (area scope), else 404.
+     */
+    public Map<String, Object> history(Caller caller, String kind, String id) {
+        String current = switch (kind) {
+            case "people" -> person(caller, id, false, null).microgridCode();
+            case "houses" -> house(caller, id).microgridCode();
+            case "components" -> component(caller, id).microgridCode();
+            case "organizations" -> organization(caller, id, false, null).microgridCode();
+            case "events" -> event(caller, id).microgridCode();
+            default -> throw ApiException.notFound("no element kind " + kind);
+        };
+        List<Placement> entries = new ArrayList<>();
+        int next = 1;
+        try (Connection c = dataSource.getConnection()) {
+            for (Object[] h : placement.history(c, kind, Long.parseLong(id.trim()))) {
+                entries.add(new Placement((String) h[0], grid((String) h[0]), (Integer) h[1], (Integer) h[2]));
+                next = (Integer) h[2] + 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("history query failed: " + e.getMessage(), e);
+        }
+        entries.add(new Placement(current, grid(current), next, null));
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("kind", kind);
+        out.put("id", Long.parseLong(id.trim()));
+        out.put("history", entries);
+        return out;
     }
 
     public ElementItems.House house(Caller caller, String id) {

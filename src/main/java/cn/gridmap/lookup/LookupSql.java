@@ -38,4 +38,8 @@ final class LookupSql {
               AND ST_DWithin(r.geom::geography, p.g::geography, p.m)
             UNION ALL SELECT 3, NULL, NULL, NULL, NULL, version FROM region_version
             ORDER BY part, level_rank, d, code""".formatted(Srid.STORAGE);
+
+    /** The same answer for a past generation (a fourth parameter): the rows whose generation range holds it. */
+    static final String LOOKUP_AT = LOOKUP.replace("?::float8 AS m)", "?::float8 AS m, ?::int AS gen)")
+            .replace("r.generation_high IS NULL", "r.generation_low <= p.gen AND (r.generation_high IS NULL OR r.generation_high >= p.gen)");
 }

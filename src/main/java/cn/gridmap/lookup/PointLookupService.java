@@ -20,6 +20,7 @@ import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.Coordinates;
 import cn.gridmap.geo.InputCrs;
 import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionService;
 import cn.gridmap.region.RegionRecord.RegionRef;
 import cn.gridmap.web.ApiException;
 import io.micrometer.core.instrument.Counter;
@@ -44,14 +45,16 @@ public class PointLookupService {
     private final DataSource dataSource;
     private final LiveGridIndex index;
     private final GridmapConfig.Lookup config;
+    private final RegionService regions;
 
     private final ExecutorService postgisThreads;
 
     private final Counter memoryLookups;
     private final Counter postgisLookups;
 
-    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config,
+    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config, RegionService regions,
             MeterRegistry metrics) {
+        this.regions = regions;
         this.memoryLookups = metrics.counter("gridmap.lookups", "engine", MEMORY);
         this.postgisLookups = metrics.counter("gridmap.lookups", "engine", POSTGIS);
         this.dataSource = dataSource;
@@ -77,7 +80,12 @@ public class PointLookupService {
     }
 
     /** A parsed request: the point in WGS84 and the options. */
-    public record Query(InputCrs crs, double x, double y, double lon, double lat, Level level, String engine) {
+    /** {@code asOf}: the day whose generation answers (null: now). */
+    public record Query(InputCrs crs, double x, double y, double lon, double lat, Level level, String engine, java.time.LocalDate asOf) {
+        /** Answered by SQL on a worker thread (the PostGIS engine, or a past generation). */
+        public boolean blocking() {
+            return engine.equals(POSTGIS) || asOf != null;
+        }
     }
 
     /** Validates a request; every problem is a 400 with its reason. */
@@ -100,27 +108,8 @@ public class PointLookupService {
                 throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + level + "'");
             }
         }
-        checkAsOf(asOf);
-        return new Query(crs, xy[0], xy[1], ll[0], ll[1], l, e);
-    }
-
-    /**
-     * {@code asOf} is accepted as an ISO date or date-time; until boundary history exists every answer is for the
-     * current generation.
-     */
-    static void checkAsOf(String asOf) {
-        if (asOf == null || asOf.isBlank()) {
-            return;
-        }
-        try {
-            LocalDate.parse(asOf.trim());
-        } catch (DateTimeParseException e) {
-            try {
-                OffsetDateTime.parse(asOf.trim());
-            } catch (DateTimeParseException e2) {
-                throw ApiException.badRequest("asOf must be an ISO date (2026-01-31) or date-time (2026-01-31T08:00:00+08:00), got '" + asOf + "'");
-            }
-        }
+        java.time.LocalDate day = asOf == null || asOf.isBlank() ? null : RegionService.day(asOf);
+        return new Query(crs, xy[0], xy[1], ll[0], ll[1], l, e, day);
     }
 
     /** A batch ready to stream, and the version of the index it runs against (its ETag). */
@@ -149,9 +138,14 @@ public class PointLookupService {
     }
 
     public PointLookupResult lookup(Query q) {
+        Integer generation = q.asOf() == null ? null : regions.generationAt(q.asOf().toString());
+        if (generation != null) { // a past generation: only the database has it
+            postgisLookups.increment();
+            return byPostgis(q, LookupSql.LOOKUP_AT, generation);
+        }
         if (q.engine().equals(POSTGIS)) {
             postgisLookups.increment();
-            return byPostgis(q);
+            return byPostgis(q, LookupSql.LOOKUP, null);
         }
         memoryLookups.increment();
         return byIndex(q);
@@ -178,15 +172,18 @@ public class PointLookupService {
     }
 
     /** One prepared statement, one round trip ({@link LookupSql#LOOKUP}); the answer is shaped like the index's. */
-    private PointLookupResult byPostgis(Query q) {
+    private PointLookupResult byPostgis(Query q, String sql, Integer generation) {
         List<RegionRef> regions = new ArrayList<>();
         List<RegionRef> around = new ArrayList<>();
         Double distance = null;
         long version = -1;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LookupSql.LOOKUP)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setDouble(1, q.lon());
             ps.setDouble(2, q.lat());
             ps.setDouble(3, config.nearBoundaryMeters());
+            if (generation != null) {
+                ps.setInt(4, generation);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     switch (rs.getInt(1)) {

@@ -43,10 +43,10 @@ public class PointResource {
             @Parameter(description = "x,y: longitude,latitude, or easting,northing for Gauss-Krüger", example = "119.4550,32.2040") @PathParam("coords") String coords,
             @Parameter(description = "memory (default, the in-memory index) or postgis (the same answer from SQL)") @QueryParam("engine") String engine,
             @Parameter(description = "only the region of this level") @QueryParam("level") String level,
-            @Parameter(description = "ISO date or date-time; answers are for the current generation until boundary history exists") @QueryParam("asOf") String asOf,
+            @Parameter(description = "ISO date or date-time: the answer of the generation in force that day (boundary changes are dated); default now") @QueryParam("asOf") String asOf,
             @Context Request request) {
         PointLookupService.Query q = service.parse(crs, coords, engine, level, asOf);
-        if (q.engine().equals(PointLookupService.POSTGIS)) {
+        if (q.blocking()) {
             // SQL blocks: off the event loop, on the engine's own few threads; the in-memory engine answers right here
             return Uni.createFrom().item(() -> respond(q, request)).runSubscriptionOn(service.postgisExecutor());
         }

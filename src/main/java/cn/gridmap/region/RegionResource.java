@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 @Tag(name = "regions", description = "The six-level hierarchy: city, district, street, community, grid, microgrid")
 @Authenticated
 public class RegionResource {
+    private static final String ASOF = "ISO date (or date-time): the regions of the generation in force that day (default: now)";
     static final String GEOJSON = "application/geo+json";
     private final RegionService service;
 
@@ -32,8 +33,9 @@ public class RegionResource {
     @Path("/{code}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One region with its ancestor chain, area and descendant counts per level")
-    public RegionRecord get(@PathParam("code") String code) {
-        return service.get(code);
+    public RegionRecord get(@PathParam("code") String code,
+            @Parameter(description = ASOF) @QueryParam("asOf") String asOf) {
+        return service.get(code, asOf);
     }
 
     @GET
@@ -49,8 +51,9 @@ public class RegionResource {
     @Produces({GEOJSON, MediaType.APPLICATION_JSON})
     @Operation(summary = "The region as a GeoJSON Feature (RFC 7946, WGS84)")
     public String geometry(@PathParam("code") String code,
-            @Parameter(description = "simplification tolerance in degrees (0 = exact)") @QueryParam("tolerance") String tolerance) {
-        return service.feature(code, tolerance(tolerance));
+            @Parameter(description = "simplification tolerance in degrees (0 = exact)") @QueryParam("tolerance") String tolerance,
+            @Parameter(description = ASOF) @QueryParam("asOf") String asOf) {
+        return service.feature(code, tolerance(tolerance), asOf);
     }
 
     @GET
@@ -60,8 +63,9 @@ public class RegionResource {
             @Parameter(description = "city|district|street|community|grid|microgrid", required = true) @QueryParam("level") String level,
             @Parameter(description = "minLon,minLat,maxLon,maxLat (WGS84)") @QueryParam("bbox") String bbox,
             @Parameter(description = "only children of this region code") @QueryParam("parent") String parent,
-            @Parameter(description = "simplification tolerance in degrees (0 = exact)") @QueryParam("tolerance") String tolerance) {
-        return service.collection(level, bbox, parent, tolerance(tolerance));
+            @Parameter(description = "simplification tolerance in degrees (0 = exact)") @QueryParam("tolerance") String tolerance,
+            @Parameter(description = ASOF) @QueryParam("asOf") String asOf) {
+        return service.collection(level, bbox, parent, tolerance(tolerance), asOf);
     }
 
     @GET

@@ -26,8 +26,48 @@ public class RegionService {
     }
 
     public RegionRecord get(String code) {
-        Region r = find(code);
-        return toRecord(r, chain(r), descendantCounts(r));
+        return get(code, null);
+    }
+
+    /** A region as it was in force on {@code asOf} (an ISO date or date-time; null: now). */
+    public RegionRecord get(String code, String asOf) {
+        Integer gen = generationAt(asOf);
+        Region r = find(code, gen);
+        return toRecord(r, chain(r, gen), descendantCounts(r, gen));
+    }
+
+    /**
+     * The generation in force on {@code asOf} (ISO date, or date-time read in the city's time zone); null for now or
+     * when that is the current one; 400 for anything else; 404 before the first generation.
+     */
+    public Integer generationAt(String asOf) {
+        if (asOf == null || asOf.isBlank()) {
+            return null;
+        }
+        java.time.LocalDate day = day(asOf);
+        List<?> rows = em.createNativeQuery(RegionSql.GENERATION_AT).setParameter("day", day.toString()).getResultList();
+        if (rows.isEmpty() || rows.get(0) == null) {
+            throw ApiException.notFound("no generation was in force on " + day);
+        }
+        int g = ((Number) rows.get(0)).intValue();
+        return g == currentGeneration() ? null : g;
+    }
+
+    /** An ISO date, or a date-time taken as its day in Asia/Shanghai. */
+    public static java.time.LocalDate day(String asOf) {
+        try {
+            return java.time.LocalDate.parse(asOf.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.OffsetDateTime.parse(asOf.trim()).atZoneSameInstant(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw ApiException.badRequest("asOf must be an ISO date (2026-01-31) or date-time (2026-01-31T08:00:00+08:00), got '" + asOf + "'");
+            }
+        }
+    }
+
+    private static Query gen(Query q, Integer gen) {
+        return gen == null ? q : q.setParameter("gen", gen);
     }
 
     public List<RegionRecord> children(String code) {
@@ -55,8 +95,13 @@ public class RegionService {
 
     /** The region as a GeoJSON Feature (text), simplified by {@code tolerance} degrees when positive. */
     public String feature(String code, Double tolerance) {
+        return feature(code, tolerance, null);
+    }
+
+    public String feature(String code, Double tolerance, String asOf) {
         double tol = tolerance(tolerance);
-        List<?> rows = em.createNativeQuery(RegionSql.feature()).setParameter("code", code).setParameter("tol", tol)
+        Integer g = generationAt(asOf);
+        List<?> rows = gen(em.createNativeQuery(RegionSql.at(RegionSql.feature(), g != null)), g).setParameter("code", code).setParameter("tol", tol)
                 .getResultList();
         if (rows.isEmpty()) {
             throw notFound(code);
@@ -69,11 +114,16 @@ public class RegionService {
      * Requests matching more than {@code gridmap.api.max-features} regions get a 400 saying by how much.
      */
     public String collection(String levelName, String bboxText, String parent, Double tolerance) {
+        return collection(levelName, bboxText, parent, tolerance, null);
+    }
+
+    public String collection(String levelName, String bboxText, String parent, Double tolerance, String asOf) {
         Level level = level(levelName);
         BBox bbox = BBox.parse(bboxText);
         double tol = tolerance(tolerance);
-        long matched = checkedCount(level, bbox, parent);
-        Query q = bind(em.createNativeQuery(RegionSql.collection()), level, bbox, parent).setParameter("tol", tol)
+        Integer g = generationAt(asOf);
+        long matched = checkedCount(level, bbox, parent, g);
+        Query q = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.collection(), g != null)), level, bbox, parent), g).setParameter("tol", tol)
                 .setParameter("limit", config.api().maxFeatures());
         String features = (String) q.getSingleResult();
         return "{\"type\":\"FeatureCollection\",\"numberMatched\":" + matched + ",\"features\":" + features + "}";
@@ -86,7 +136,7 @@ public class RegionService {
     public String labels(String levelName, String bboxText, String parent) {
         Level level = level(levelName);
         BBox bbox = BBox.parse(bboxText);
-        checkedCount(level, bbox, parent);
+        checkedCount(level, bbox, parent, null);
         return (String) bind(em.createNativeQuery(RegionSql.labels()), level, bbox, parent).setParameter("limit", config.api().maxFeatures())
                 .getSingleResult();
     }
@@ -101,8 +151,8 @@ public class RegionService {
     }
 
     /** How many regions match; 400 when more than {@code gridmap.api.max-features}. */
-    private long checkedCount(Level level, BBox bbox, String parent) {
-        Query count = bind(em.createNativeQuery(RegionSql.COLLECTION_COUNT), level, bbox, parent);
+    private long checkedCount(Level level, BBox bbox, String parent, Integer g) {
+        Query count = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.COLLECTION_COUNT, g != null)), level, bbox, parent), g);
         long matched = ((Number) count.getSingleResult()).longValue();
         int max = config.api().maxFeatures();
         if (matched > max) {
@@ -130,11 +180,53 @@ public class RegionService {
         return tolerance;
     }
 
-    /** The level of a current region; 400 for a malformed code, 404 for an unknown one. */
     /** A current region with its geometry (400/404 for a bad or unknown code). */
     public RegionShape shape(String code) {
         Region r = find(code);
         return new RegionShape(r.code, Level.fromWire(r.level), r.name, r.parentCode, r.geom);
+    }
+
+    /** Current regions by code (unknown codes are left out), with their geometry. */
+    public List<RegionShape> shapes(java.util.Collection<String> codes) {
+        if (codes.isEmpty()) {
+            return List.of();
+        }
+        return shapes(em.createNativeQuery(RegionSql.SHAPES_BY_CODES).setParameter("codes", List.copyOf(codes)));
+    }
+
+    /** The current children of a region, with their geometry. */
+    public List<RegionShape> childShapes(String parent) {
+        return shapes(em.createNativeQuery(RegionSql.SHAPES_CHILDREN).setParameter("parent", parent));
+    }
+
+    /** Current regions of one level whose box meets the given one (at most {@code limit}), with their geometry. */
+    public List<RegionShape> shapesInBox(Level level, org.locationtech.jts.geom.Envelope box, int limit) {
+        return shapes(em.createNativeQuery(RegionSql.SHAPES_IN_BOX).setParameter("level", level.wireName())
+                .setParameter("minx", box.getMinX()).setParameter("miny", box.getMinY()).setParameter("maxx", box.getMaxX())
+                .setParameter("maxy", box.getMaxY()).setParameter("limit", limit));
+    }
+
+    /** The highest code of a child level under {@code parent} that any generation ever used; empty if none. */
+    public java.util.Optional<String> highestChildCodeEver(String parent, Level childLevel) {
+        List<?> rows = em.createNativeQuery(RegionSql.MAX_CODE_EVER).setParameter("parent", parent)
+                .setParameter("len", childLevel.codeLength()).getResultList();
+        return rows.isEmpty() || rows.get(0) == null ? java.util.Optional.empty() : java.util.Optional.of((String) rows.get(0));
+    }
+
+    private static List<RegionShape> shapes(Query q) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = q.getResultList();
+        org.locationtech.jts.io.WKBReader wkb = new org.locationtech.jts.io.WKBReader(cn.gridmap.geo.Geometries.STORAGE);
+        List<RegionShape> out = new java.util.ArrayList<>(rows.size());
+        for (Object[] o : rows) {
+            try {
+                out.add(new RegionShape((String) o[0], Level.fromWire((String) o[1]), (String) o[2], (String) o[3],
+                        cn.gridmap.geo.Geometries.toMultiPolygon(wkb.read((byte[]) o[4]), cn.gridmap.geo.Geometries.STORAGE)));
+            } catch (org.locationtech.jts.io.ParseException e) {
+                throw new IllegalStateException("stored region geometry is not WKB: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /** The generation in force now (the newest active one); 0 before the city is loaded. */
@@ -159,12 +251,17 @@ public class RegionService {
     }
 
     Region find(String code) {
+        return find(code, null);
+    }
+
+    Region find(String code, Integer gen) {
         if (code == null || !code.matches("[0-9]{6,18}")) {
             throw ApiException.badRequest("a region code has 6 to 18 digits (city/district 6, street 9, community 12, "
                     + "grid 15, micro-grid 18), got '" + code + "'");
         }
         @SuppressWarnings("unchecked")
-        List<Region> rows = em.createNativeQuery(RegionSql.BY_CODE, Region.class).setParameter("code", code).getResultList();
+        List<Region> rows = gen(em.createNativeQuery(RegionSql.at(RegionSql.BY_CODE, gen != null), Region.class), gen).setParameter("code", code)
+                .getResultList();
         if (rows.isEmpty()) {
             throw notFound(code);
         }
@@ -176,20 +273,25 @@ public class RegionService {
     }
 
     private List<RegionRecord.RegionRef> chain(Region r) {
+        return chain(r, null);
+    }
+
+    private List<RegionRecord.RegionRef> chain(Region r, Integer gen) {
         List<String> codes = Arrays.asList(r.path.split("/"));
         List<String> ancestors = codes.subList(0, codes.size() - 1);
         if (ancestors.isEmpty()) {
             return List.of();
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(RegionSql.REFS_BY_CODES).setParameter("codes", ancestors).getResultList();
+        List<Object[]> rows = gen(em.createNativeQuery(RegionSql.at(RegionSql.REFS_BY_CODES, gen != null)), gen).setParameter("codes", ancestors)
+                .getResultList();
         return rows.stream().map(o -> new RegionRecord.RegionRef((String) o[0], (String) o[1], (String) o[2])).toList();
     }
 
-    private Map<String, Long> descendantCounts(Region r) {
+    private Map<String, Long> descendantCounts(Region r, Integer gen) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(RegionSql.DESCENDANT_COUNTS).setParameter("prefix", r.path + "/%")
-                .getResultList();
+        List<Object[]> rows = gen(em.createNativeQuery(RegionSql.at(RegionSql.DESCENDANT_COUNTS, gen != null)), gen)
+                .setParameter("prefix", r.path + "/%").getResultList();
         Map<String, Long> counts = new LinkedHashMap<>();
         for (Object[] o : rows) {
             counts.put((String) o[0], ((Number) o[1]).longValue());

@@ -8,10 +8,61 @@ final class RegionSql {
     }
 
     static final String CURRENT = "generation_high IS NULL";
+    /** Rows of generation :gen (asOf reads). */
+    static final String AT = "(generation_low <= :gen AND (generation_high IS NULL OR generation_high >= :gen))";
+
+    /** A statement for the current generation, or (asOf) for the generation bound as :gen. */
+    static String at(String sql, boolean asOf) {
+        return asOf ? sql.replace(CURRENT, AT) : sql;
+    }
+
+    /** The generation in force on a day (effective_from NULL: since the first load). */
+    static final String GENERATION_AT = "SELECT max(id) FROM generation WHERE active AND (effective_from IS NULL OR effective_from <= CAST(:day AS date))";
 
     static final String BY_CODE = "SELECT * FROM region WHERE code = :code AND " + CURRENT;
 
     static final String CURRENT_GENERATION = "SELECT max(id) FROM generation WHERE active";
+    /** Shapes (code, level, name, parent_code, WKB) of the current regions: children of a parent, or of a level in a box. */
+    static final String SHAPE_COLUMNS = "SELECT code, level, name, parent_code, ST_AsBinary(geom) FROM region WHERE " + CURRENT;
+    static final String SHAPES_BY_CODES = SHAPE_COLUMNS + " AND code IN (:codes) ORDER BY code";
+    static final String SHAPES_CHILDREN = SHAPE_COLUMNS + " AND parent_code = :parent ORDER BY code";
+    static final String SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = :level AND geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, "
+            + Srid.STORAGE + ") ORDER BY code LIMIT :limit";
+    /** The highest code under a parent in any generation (codes are never reused). */
+    static final String MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = :parent AND length(code) = :len";
+    // ---- publishing a generation (RegionPublisher) ----
+    static final String PUBLISH_LOCK = "SELECT pg_advisory_xact_lock(7461230011)";
+    /** Replaced codes whose current row is not the one of the base generation (or that are no longer current). */
+    static final String STALE_CODES = "SELECT x.code FROM unnest(?::text[]) x(code) WHERE NOT EXISTS (SELECT 1 FROM region r "
+            + "WHERE r.code = x.code AND r.generation_high IS NULL AND r.generation_low <= ?)";
+    static final String USED_CODES = "SELECT DISTINCT code FROM region WHERE code = ANY (?)";
+    static final String NEW_GENERATION = "INSERT INTO generation (id, description, active, effective_from, published_at, change_set_id) "
+            + "SELECT COALESCE(max(id), 0) + 1, ?, true, ?, now(), ? FROM generation RETURNING id";
+    static final String CLOSE_ROWS = "UPDATE region SET generation_high = ? WHERE code = ANY (?) AND generation_high IS NULL";
+    /**
+     * A new row: its path from its (current) parent; derived and properties (method, seed) carried over from the row it
+     * replaces, or for a new code from its parent; then the given properties on top.
+     */
+    static final String INSERT_ROW = """
+            INSERT INTO region (code, name, level, level_rank, parent_code, path, geom, derived, properties, generation_low)
+            SELECT n.code, n.name, n.level, n.rank, n.parent, COALESCE(pr.path || '/', '') || n.code, ST_Multi(ST_GeomFromWKB(n.wkb, %d)),
+                   COALESCE(old.derived, pr.derived, true), COALESCE(old.properties, pr.properties - 'name', '{}'::jsonb) || n.props, n.gen
+            FROM (SELECT ?::text code, ?::text name, ?::text level, ?::smallint rank, ?::text parent, ?::bytea wkb, ?::int gen, ?::int prev,
+                         ?::jsonb props) n
+            LEFT JOIN region pr ON pr.code = n.parent AND pr.generation_high IS NULL
+            LEFT JOIN region old ON old.code = n.code AND old.generation_high = n.prev""".formatted(Srid.STORAGE);
+    static final String INSERT_LINEAGE = "INSERT INTO region_lineage (generation, from_code, to_code, relation, area_sqm) VALUES (?, ?, ?, ?, ?)";
+    static final String GENERATIONS = "SELECT id, description, effective_from::text, published_at::text, change_set_id, active FROM generation "
+            + "ORDER BY id DESC";
+    static final String LINEAGE_OF = "SELECT from_code, to_code, relation, area_sqm FROM region_lineage WHERE generation = ? "
+            + "ORDER BY from_code, to_code";
+    /** A generation's effective date, opened codes, and the extent of the rows it opened or closed. */
+    static final String NOTICE = """
+            SELECT g.effective_from::text, (SELECT array_agg(code ORDER BY code) FROM region WHERE generation_low = ?),
+                   ST_XMin(e.b), ST_YMin(e.b), ST_XMax(e.b), ST_YMax(e.b)
+            FROM generation g, (SELECT ST_Extent(geom)::box2d AS b FROM region WHERE generation_low = ? OR generation_high = ?) e
+            WHERE g.id = ?""";
+    static final String OPENED_BY = "SELECT code FROM region WHERE generation_low = ? ORDER BY code";
     static final String CITY_CODE = "SELECT code FROM region WHERE level = 'city' AND " + CURRENT + " ORDER BY code LIMIT 1";
     static final String CHILDREN = "SELECT * FROM region WHERE parent_code = :code AND " + CURRENT + " ORDER BY code";
 

@@ -35,6 +35,7 @@ import org.locationtech.jts.operation.polygonize.Polygonizer;
 import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
 
 import cn.gridmap.geo.Geometries;
+import cn.gridmap.geo.LocalPlane;
 import cn.gridmap.region.CityData;
 import cn.gridmap.region.Level;
 import cn.gridmap.region.RegionDraft;
@@ -67,7 +68,7 @@ public final class HierarchyGenerator {
     static final String METHOD_GRID = "recursive household-quantile bisection of the community";
     static final String METHOD_MICROGRID = "recursive household-quantile bisection of the grid";
     /** Snapping grid of the final topology, in plane metres. */
-    static final double SNAP_SCALE = 100.0;
+    static final double SNAP_SCALE = LocalPlane.SNAP;
     /** Faces farther than this from every derived cell (source gaps) are left out of the city. */
     static final double SLIVER_TOLERANCE_M = 5.0;
     private static final int KMEANS_SAMPLE = 20_000;

@@ -150,11 +150,17 @@ public final class SyntheticCity {
     }
 
     /** Reads the current micro-grids, their chain names and the water from the database. */
+    /**
+     * The elements are generated against the first generation of the hierarchy (the seed's): published boundary
+     * changes move elements between micro-grids later, but regenerating from the seed gives the same city.
+     */
+    static final String FIRST_GENERATION = "generation_low = (SELECT min(id) FROM generation)";
+
     public static SyntheticCity read(Connection c, long seed, double scale) throws SQLException {
         Map<String, String[]> regions = new HashMap<>(); // code -> level, name, parent
         String cityName = "";
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT code, level, name, parent_code FROM region WHERE generation_high IS NULL "
+             ResultSet rs = s.executeQuery("SELECT code, level, name, parent_code FROM region WHERE " + FIRST_GENERATION + " "
                      + "AND level IN ('city','district','street','community')")) {
             while (rs.next()) {
                 regions.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
@@ -170,8 +176,8 @@ public final class SyntheticCity {
             s.setFetchSize(2000);
             try (ResultSet rs = s.executeQuery("SELECT m.code, m.parent_code, g.parent_code, "
                     + "COALESCE((m.properties->>'households')::int, 0), ST_AsBinary(m.geom) FROM region m "
-                    + "JOIN region g ON g.code = m.parent_code AND g.generation_high IS NULL "
-                    + "WHERE m.level = 'microgrid' AND m.generation_high IS NULL ORDER BY g.parent_code, m.code")) {
+                    + "JOIN region g ON g.code = m.parent_code AND g." + FIRST_GENERATION + " "
+                    + "WHERE m.level = 'microgrid' AND m." + FIRST_GENERATION + " ORDER BY g.parent_code, m.code")) {
                 while (rs.next()) {
                     String cc = rs.getString(3);
                     Community com = byCode.get(cc);

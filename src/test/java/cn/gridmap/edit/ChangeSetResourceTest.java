@@ -150,7 +150,7 @@ class ChangeSetResourceTest {
     }
 
     /** The line with a vertex added halfway along its longest segment, moved sideways by {@code d} degrees. */
-    private static com.fasterxml.jackson.databind.node.ArrayNode bent(com.fasterxml.jackson.databind.node.ArrayNode line, double d) {
+    static com.fasterxml.jackson.databind.node.ArrayNode bent(com.fasterxml.jackson.databind.node.ArrayNode line, double d) {
         int best = 0;
         double longest = -1;
         for (int i = 0; i + 1 < line.size(); i++) {
@@ -244,9 +244,9 @@ class ChangeSetResourceTest {
                 .statusCode(422).body("issues[0].rule", equalTo("not-a-linestring"));
         asPlanner().contentType(ContentType.JSON).body("{\"op\":\"reshapeEdge\"}").post("/api/changesets/" + id + "/ops").then().statusCode(400);
         asPlanner().contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"teleport\"}").post("/api/changesets/" + id + "/ops").then()
-                .statusCode(400);
+                .statusCode(422).body("issues[0].rule", equalTo("unknown-op"));
         asPlanner().contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"split\"}").post("/api/changesets/" + id + "/ops").then()
-                .statusCode(422).body("issues[0].rule", equalTo("not-yet"));
+                .statusCode(422).body("issues[0].rule", equalTo("bad-code"));
         String other = Logins.token("cs-other-planner", List.of(Roles.PLANNER), List.of("321100"), false);
         given().header("Authorization", "Bearer " + other).contentType(ContentType.JSON).body("{\"revision\":0,\"op\":\"reshapeEdge\","
                 + "\"a\":\"" + p.a() + "\",\"b\":\"" + p.b() + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":" + bent(p.line(), 2e-5) + "}}")
@@ -256,18 +256,6 @@ class ChangeSetResourceTest {
     }
 
     private String[] row(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), sql);
-                String[] out = new String[rs.getMetaData().getColumnCount()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = rs.getString(i + 1);
-                }
-                return out;
-            }
-        }
+        return EditFixtures.row(dataSource, sql, args);
     }
 }

@@ -107,9 +107,10 @@ class CityInvariantsTest {
 
     @Test
     void theStoredCityIsByteForByteWhatTheSeedGenerates() throws Exception {
+        // the first generation: published boundary changes (other tests make some) close rows and open new ones
         MessageDigest stored = MessageDigest.getInstance("SHA-256");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT code, ST_AsBinary(geom, 'NDR') FROM region WHERE generation_high IS NULL ORDER BY code")) {
+                ResultSet rs = s.executeQuery("SELECT code, ST_AsBinary(geom, 'NDR') FROM region WHERE generation_low = 1 ORDER BY code")) {
             while (rs.next()) {
                 stored.update(rs.getString(1).getBytes());
                 stored.update(rs.getBytes(2));

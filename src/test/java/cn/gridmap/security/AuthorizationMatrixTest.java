@@ -88,6 +88,25 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/changesets/{id}/ops", DRAFTING);
         TABLE.put("POST /api/changesets/{id}/undo", DRAFTING);
         TABLE.put("POST /api/changesets/{id}/redo", DRAFTING);
+        TABLE.put("GET /api/changesets/{id}/regions", PLANNING);
+        TABLE.put("GET /api/changesets/{id}/preview", PLANNING);
+        TABLE.put("GET /api/changesets/{id}/diff", PLANNING);
+        TABLE.put("POST /api/changesets/{id}/submit", DRAFTING);
+        TABLE.put("POST /api/changesets/{id}/approvals", Set.of(Roles.ADMIN, Roles.APPROVER));
+        TABLE.put("POST /api/changesets/{id}/publish", PLANNING);
+        TABLE.put("POST /api/changesets/{id}/rebase", DRAFTING);
+        TABLE.put("GET /api/generations", ANY);
+        TABLE.put("GET /api/generations/{id}/changes", ANY);
+        TABLE.put("GET /api/generations/stream", ANY);
+        TABLE.put("POST /api/webhooks", ADMIN);
+        TABLE.put("GET /api/webhooks", ADMIN);
+        TABLE.put("DELETE /api/webhooks/{id}", ADMIN);
+        TABLE.put("GET /api/webhooks/{id}/deliveries", ADMIN);
+        TABLE.put("GET /api/people/{id}/history", PERSONAL);
+        TABLE.put("GET /api/houses/{id}/history", PERSONAL);
+        TABLE.put("GET /api/components/{id}/history", STAFF);
+        TABLE.put("GET /api/organizations/{id}/history", STAFF);
+        TABLE.put("GET /api/events/{id}/history", STAFF);
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
@@ -160,6 +179,26 @@ class AuthorizationMatrixTest {
         assertEquals(List.of(), wrong);
     }
 
+    /** A Server-Sent Events stream never ends: only its status line is read. */
+    private static int streamStatus(String path, String token) {
+        try {
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                    + io.restassured.RestAssured.port + path)).timeout(java.time.Duration.ofSeconds(10)).header("Accept", "text/event-stream");
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            java.net.http.HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            return r.statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static int call(String op, String token) {
         String method = op.substring(0, op.indexOf(' '));
         String path = op.substring(op.indexOf(' ') + 1);
@@ -167,6 +206,9 @@ class AuthorizationMatrixTest {
             path = path.replace("{" + p.getKey() + "}", p.getValue());
         }
         path = path.replace("/ogc/collections/{id}", "/ogc/collections/grid").replace("{id}", "999999999"); // no such item: an allowed role gets 404, never a rule of the item itself
+        if (path.endsWith("/stream")) {
+            return streamStatus(path, token);
+        }
         RequestSpecification r = given().redirects().follow(false);
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
@@ -178,6 +220,7 @@ class AuthorizationMatrixTest {
                     : path.startsWith("/api/auth/") ? r.contentType("application/x-www-form-urlencoded").post(path)
                     : r.contentType("application/json").body(path.endsWith("/batch") ? "[]" : "{}").post(path);
             case "PATCH" -> r.contentType("application/json").body("{}").patch(path);
+            case "DELETE" -> r.delete(path);
             default -> throw new IllegalStateException(method);
         };
         return res.statusCode();

@@ -1,0 +1,321 @@
+package cn.gridmap.edit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import javax.sql.DataSource;
+
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Point;
+import org.locationtech.jts.index.strtree.ItemBoundable;
+import org.locationtech.jts.index.strtree.ItemDistance;
+import org.locationtech.jts.index.strtree.STRtree;
+import org.locationtech.jts.io.WKBWriter;
+
+import cn.gridmap.GridmapConfig;
+import cn.gridmap.element.ElementPlacement;
+import cn.gridmap.geo.Geometries;
+import cn.gridmap.region.Level;
+import cn.gridmap.region.RegionService;
+import cn.gridmap.security.Caller;
+import cn.gridmap.web.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * What a change set moves: the elements of the micro-grids it changes, located again in the draft (never the whole
+ * city), counted per kind from → to, listed page by page; households per touched region against the guideline;
+ * events whose grid changes. And the per-region before/after diff of one level.
+ */
+@ApplicationScoped
+public class Preview {
+    /** The micro-grid of a point in a draft: the lowest code that covers it, else the nearest changed micro-grid. */
+    static final class Locator {
+        private final STRtree tree = new STRtree();
+        private final boolean empty;
+
+        Locator(List<Draft.Row> microgrids) {
+            for (Draft.Row r : microgrids) {
+                tree.insert(r.geom().getEnvelopeInternal(), r);
+            }
+            empty = microgrids.isEmpty();
+            tree.build();
+        }
+
+        String code(double lon, double lat) {
+            if (empty) {
+                return null;
+            }
+            Point p = Geometries.STORAGE.createPoint(new Coordinate(lon, lat));
+            String best = null;
+            for (Object o : tree.query(p.getEnvelopeInternal())) {
+                Draft.Row r = (Draft.Row) o;
+                if ((best == null || r.code().compareTo(best) < 0) && r.geom().covers(p)) {
+                    best = r.code();
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+            ItemDistance byShape = (ItemBoundable a, ItemBoundable b) -> ((Draft.Row) a.getItem()).geom().distance((Geometry) b.getItem());
+            Object nearest = tree.nearestNeighbour(p.getEnvelopeInternal(), p, byShape);
+            return nearest == null ? null : ((Draft.Row) nearest).code();
+        }
+    }
+
+    static Locator locator(Draft d) {
+        List<Draft.Row> rows = new ArrayList<>();
+        for (Draft.Row r : d.overlay()) {
+            if (r.level() == Level.MICROGRID && !r.deleted()) {
+                rows.add(r);
+            }
+        }
+        return new Locator(rows);
+    }
+
+    /** The micro-grids of the base that the draft changes or retires: their elements are the only ones looked up again. */
+    static Set<String> changedBaseMicrogrids(Draft d) {
+        Set<String> out = new TreeSet<>();
+        for (Draft.Row r : d.overlay()) {
+            if (r.level() == Level.MICROGRID && r.base()) {
+                out.add(r.code());
+            }
+        }
+        return out;
+    }
+
+    private final DataSource dataSource;
+    private final RegionService regions;
+    private final ElementPlacement placement;
+    private final GridmapConfig config;
+    private final ChangeSetService changeSets;
+
+    public Preview(DataSource dataSource, RegionService regions, ElementPlacement placement, GridmapConfig config, ChangeSetService changeSets) {
+        this.dataSource = dataSource;
+        this.regions = regions;
+        this.placement = placement;
+        this.config = config;
+        this.changeSets = changeSets;
+    }
+
+    /** GET …/preview?kind=&limit=&offset=. */
+    public Map<String, Object> preview(Caller caller, long id, String kind, int limit, int offset) {
+        if (kind != null && !kind.isBlank() && !ElementPlacement.KINDS.containsKey(kind.trim())) {
+            throw ApiException.badRequest("kind must be one of " + ElementPlacement.KINDS.keySet() + ", got '" + kind + "'");
+        }
+        ChangeSetService.ChangeSet cs = changeSets.get(id);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ChangeSetService.scope(c, caller);
+                Draft d = Draft.load(c, id, regions);
+                Locator locate = locator(d);
+                List<ElementPlacement.Move> moves = placement.moves(c, changedBaseMicrogrids(d), locate::code);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("changeSet", id);
+                out.put("revision", cs.revision());
+                Map<String, Object> kinds = new LinkedHashMap<>();
+                for (String k : ElementPlacement.KINDS.keySet()) {
+                    kinds.put(k, counts(moves.stream().filter(m -> m.kind().equals(k)).toList()));
+                }
+                out.put("kinds", kinds);
+                List<ElementPlacement.Move> listed = kind == null || kind.isBlank() ? moves
+                        : moves.stream().filter(m -> m.kind().equals(kind.trim())).toList();
+                List<Map<String, Object>> items = new ArrayList<>();
+                for (ElementPlacement.Move m : listed.subList(Math.min(offset, listed.size()), Math.min(offset + limit, listed.size()))) {
+                    items.add(move(m));
+                }
+                out.put("moves", Map.of("kind", kind == null || kind.isBlank() ? "all" : kind.trim(), "total", listed.size(), "limit", limit,
+                        "offset", offset, "items", items));
+                out.put("households", households(c, d));
+                List<Map<String, Object>> events = new ArrayList<>();
+                for (ElementPlacement.Move m : moves) {
+                    if (m.kind().equals("events") && !grid(m.from()).equals(grid(m.to()))) {
+                        events.add(move(m));
+                    }
+                }
+                out.put("eventsChangingGrid", events);
+                out.put("workers", null); // staffing (grid workers per grid) arrives with the field tools
+                return out;
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("preview failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** GET …/diff?level=: each region of the level the draft changes, before and after (area, households, people). */
+    public Map<String, Object> diff(Caller caller, long id, String levelName) {
+        Level level = Level.fromWire(levelName == null ? "microgrid" : levelName);
+        if (level == null) {
+            throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + levelName + "'");
+        }
+        changeSets.get(id);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ChangeSetService.scope(c, caller);
+                Draft d = Draft.load(c, id, regions);
+                Map<String, Geometry> before = new LinkedHashMap<>();
+                Map<String, Geometry> after = new LinkedHashMap<>();
+                List<Draft.Row> rows = new ArrayList<>();
+                for (Draft.Row r : d.overlay()) {
+                    if (r.level() != level || (!r.base() && r.deleted())) {
+                        continue;
+                    }
+                    rows.add(r);
+                    if (r.base()) {
+                        before.put(r.code(), d.baseShape(r.code()));
+                    }
+                    if (!r.deleted()) {
+                        after.put(r.code(), r.geom());
+                    }
+                }
+                Map<String, ElementPlacement.Counts> nb = placement.counts(c, before);
+                Map<String, ElementPlacement.Counts> na = placement.counts(c, after);
+                Map<String, Double> ab = areas(c, before);
+                Map<String, Double> aa = areas(c, after);
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (Draft.Row r : rows) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("code", r.code());
+                    m.put("name", r.name());
+                    m.put("parentCode", r.parentCode());
+                    m.put("state", r.deleted() ? "retired" : r.base() ? "changed" : "created");
+                    m.put("before", r.base() ? side(ab.get(r.code()), nb.get(r.code())) : null);
+                    m.put("after", r.deleted() ? null : side(aa.get(r.code()), na.get(r.code())));
+                    out.add(m);
+                }
+                return Map.of("changeSet", id, "level", level.wireName(), "regions", out);
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("diff failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> side(Double area, ElementPlacement.Counts n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("areaSqm", area == null ? null : Math.round(area));
+        m.put("households", n == null ? 0 : n.households());
+        m.put("people", n == null ? 0 : n.people());
+        return m;
+    }
+
+    /** Households of every micro-grid and grid the draft changes, before and after, against the guideline. */
+    private List<Map<String, Object>> households(Connection c, Draft d) throws SQLException {
+        Map<String, Geometry> before = new LinkedHashMap<>();
+        Map<String, Geometry> after = new LinkedHashMap<>();
+        List<Draft.Row> rows = new ArrayList<>();
+        for (Draft.Row r : d.overlay()) {
+            if (r.level() != Level.MICROGRID && r.level() != Level.GRID || (!r.base() && r.deleted())) {
+                continue;
+            }
+            rows.add(r);
+            if (r.base()) {
+                before.put(r.code(), d.baseShape(r.code()));
+            }
+            if (!r.deleted()) {
+                after.put(r.code(), r.geom());
+            }
+        }
+        Map<String, ElementPlacement.Counts> nb = placement.counts(c, before);
+        Map<String, ElementPlacement.Counts> na = placement.counts(c, after);
+        GridmapConfig.Edit g = config.edit();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Draft.Row r : rows) {
+            boolean micro = r.level() == Level.MICROGRID;
+            int min = micro ? g.microgridHouseholdsMin() : g.gridHouseholdsMin();
+            int max = micro ? g.microgridHouseholdsMax() : g.gridHouseholdsMax();
+            Integer b = r.base() ? nb.getOrDefault(r.code(), new ElementPlacement.Counts(0, 0)).households() : null;
+            Integer a = r.deleted() ? null : na.getOrDefault(r.code(), new ElementPlacement.Counts(0, 0)).households();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", r.code());
+            m.put("level", r.level().wireName());
+            m.put("before", b);
+            m.put("after", a);
+            m.put("min", min);
+            m.put("max", max);
+            m.put("withinGuideline", a == null ? null : a >= min && a <= max);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> counts(List<ElementPlacement.Move> moves) {
+        Map<String, Integer> micro = new TreeMap<>();
+        Map<String, Integer> grids = new TreeMap<>();
+        for (ElementPlacement.Move m : moves) {
+            micro.merge(m.from() + ">" + m.to(), 1, Integer::sum);
+            if (!grid(m.from()).equals(grid(m.to()))) {
+                grids.merge(grid(m.from()) + ">" + grid(m.to()), 1, Integer::sum);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("moved", moves.size());
+        out.put("microgrids", pairs(micro));
+        out.put("grids", pairs(grids));
+        return out;
+    }
+
+    private static List<Map<String, Object>> pairs(Map<String, Integer> counts) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        counts.forEach((k, n) -> {
+            String[] p = k.split(">");
+            out.add(Map.of("from", p[0], "to", p[1], "count", n));
+        });
+        return out;
+    }
+
+    private static Map<String, Object> move(ElementPlacement.Move m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", m.kind());
+        out.put("id", m.id());
+        out.put("fromMicrogrid", m.from());
+        out.put("toMicrogrid", m.to());
+        out.put("fromGrid", grid(m.from()));
+        out.put("toGrid", grid(m.to()));
+        return out;
+    }
+
+    /** A micro-grid code starts with its grid's (15 digits). */
+    static String grid(String microgrid) {
+        return microgrid.length() >= Level.GRID.codeLength() ? microgrid.substring(0, Level.GRID.codeLength()) : microgrid;
+    }
+
+    /** Geodesic areas (m²) of geometries, by key. */
+    private static Map<String, Double> areas(Connection c, Map<String, Geometry> geoms) throws SQLException {
+        Map<String, Double> out = new HashMap<>();
+        if (geoms.isEmpty()) {
+            return out;
+        }
+        WKBWriter wkb = new WKBWriter();
+        List<String> keys = new ArrayList<>(geoms.keySet());
+        byte[][] bytes = new byte[keys.size()][];
+        for (int i = 0; i < keys.size(); i++) {
+            bytes[i] = wkb.write(geoms.get(keys.get(i)));
+        }
+        try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.AREAS)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            ps.setArray(2, c.createArrayOf("bytea", bytes));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+        }
+        return out;
+    }
+}
