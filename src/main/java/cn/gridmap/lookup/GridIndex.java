@@ -44,14 +44,22 @@ public final class GridIndex {
     }
 
     private final long version;
+    /** The generation of the hierarchy the index answers for (patches follow published generations). */
+    private final int generation;
+    /** How many patches led to this index since its last full build (garbage in the candidate arrays grows). */
+    private final int patches;
     // ---- regions (all levels)
     private final String[] codes;
     private final String[] names;
     private final Level[] levels;
     private final long[] codeNumbers;
+    private final int[] parents; // region -> parent region, -1 for the city
+    private final Map<String, Integer> regionByCode;
     // ---- micro-grids: region index and the region index of every ancestor level
     private final int[] microRegion;
     private final int[] ancestors; // micro * LEVELS + level -> region index
+    private final double[] microBoxes; // micro * 4: minX, minY, maxX, maxY
+    private final boolean[] dead; // micro-grids a patch replaced (no cell refers to them); null: none
     // ---- micro-grid geometry, flat: micro -> polygons -> rings -> points
     private final int[] microPolys;
     private final int[] polyRings;
@@ -75,6 +83,12 @@ public final class GridIndex {
 
     private GridIndex(Builder b) {
         this.version = b.version;
+        this.generation = b.generation;
+        this.patches = b.patches;
+        this.parents = b.parents;
+        this.regionByCode = b.regionByCode;
+        this.microBoxes = b.microBoxes;
+        this.dead = b.dead;
         this.codes = b.codes;
         this.names = b.names;
         this.levels = b.levels;
@@ -114,8 +128,25 @@ public final class GridIndex {
         return version;
     }
 
+    /** How many patches since the last full build. */
+    public int patchCount() {
+        return patches;
+    }
+
+    /** The generation of the hierarchy it answers for. */
+    public int generation() {
+        return generation;
+    }
+
     public int microgridCount() {
-        return microRegion.length;
+        if (dead == null) {
+            return microRegion.length;
+        }
+        int n = 0;
+        for (boolean d : dead) {
+            n += d ? 0 : 1;
+        }
+        return n;
     }
 
     public int cellCount() {
@@ -362,12 +393,220 @@ public final class GridIndex {
         return wn == 0 ? -1 : 1;
     }
 
+    // ---------------------------------------------------------------- patching
+
+    /** After this many patches the next change rebuilds the index (replaced cells leave garbage in the arrays). */
+    static final int MAX_PATCHES = 50;
+
+    /**
+     * A published change: the current rows it opened (grid and micro-grid geometry by code) and the codes whose rows
+     * it closed, read in one snapshot at {@code version} and {@code generation}.
+     */
+    public record Change(long version, int generation, List<RegionRow> opened, Map<String, MultiPolygon> geometries, java.util.Set<String> closed) {
+    }
+
+    static void boxOf(int m, int from, int to, double[] xs, double[] ys, double[] boxes) {
+        double x0 = Double.POSITIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            x0 = Math.min(x0, xs[i]);
+            y0 = Math.min(y0, ys[i]);
+            x1 = Math.max(x1, xs[i]);
+            y1 = Math.max(y1, ys[i]);
+        }
+        boxes[m * 4] = x0;
+        boxes[m * 4 + 1] = y0;
+        boxes[m * 4 + 2] = x1;
+        boxes[m * 4 + 3] = y1;
+    }
+
+    /**
+     * This index with a change applied, recomputing only the raster cells over the micro-grids it replaces or adds:
+     * replaced micro-grids are retired in place, new ones appended, and the cells of their extent classified again
+     * exactly as a full build would. Null when only a full build can answer (a region moved to another parent, the
+     * change reaches outside the raster, or too many patches have piled up).
+     */
+    public GridIndex patch(Change ch) {
+        if (patches >= MAX_PATCHES) {
+            return null;
+        }
+        Builder b = new Builder(ch.version(), cellW);
+        b.generation = ch.generation();
+        b.patches = patches + 1;
+        // regions: changed codes keep their index, new ones are appended
+        int n0 = codes.length;
+        int cap = n0 + ch.opened().size();
+        b.codes = Arrays.copyOf(codes, cap);
+        b.names = Arrays.copyOf(names, cap);
+        b.levels = Arrays.copyOf(levels, cap);
+        b.codeNumbers = Arrays.copyOf(codeNumbers, cap);
+        b.regionByCode = new HashMap<>(regionByCode);
+        int n = n0;
+        for (RegionRow r : ch.opened()) {
+            Integer i = b.regionByCode.get(r.code());
+            if (i == null) {
+                i = n++;
+                b.regionByCode.put(r.code(), i);
+                b.codes[i] = r.code();
+                b.codeNumbers[i] = Long.parseLong(r.code());
+            }
+            b.names[i] = r.name();
+            b.levels[i] = r.level();
+        }
+        b.codes = Arrays.copyOf(b.codes, n);
+        b.names = Arrays.copyOf(b.names, n);
+        b.levels = Arrays.copyOf(b.levels, n);
+        b.codeNumbers = Arrays.copyOf(b.codeNumbers, n);
+        b.parents = Arrays.copyOf(parents, n);
+        for (int i = n0; i < n; i++) {
+            b.parents[i] = -1;
+        }
+        for (RegionRow r : ch.opened()) {
+            int i = b.regionByCode.get(r.code());
+            Integer p = r.parentCode() == null ? Integer.valueOf(-1) : b.regionByCode.get(r.parentCode());
+            if (p == null || (i < n0 && parents[i] != p)) {
+                return null; // an unknown parent, or a region that changed parent: rebuild
+            }
+            b.parents[i] = p;
+        }
+        // micro-grids: the replaced ones die, the opened ones are appended
+        Map<Integer, Integer> liveMicro = new HashMap<>(microRegion.length * 2);
+        for (int m = 0; m < microRegion.length; m++) {
+            if (dead == null || !dead[m]) {
+                liveMicro.put(microRegion[m], m);
+            }
+        }
+        List<RegionRow> newMicro = new ArrayList<>();
+        for (RegionRow r : ch.opened()) {
+            if (r.level() == Level.MICROGRID) {
+                if (ch.geometries().get(r.code()) == null) {
+                    return null;
+                }
+                newMicro.add(r);
+            }
+        }
+        newMicro.sort((x, y) -> x.code().compareTo(y.code()));
+        int m0 = microRegion.length;
+        int m1 = m0 + newMicro.size();
+        b.dead = dead == null ? new boolean[m1] : Arrays.copyOf(dead, m1);
+        Envelope box = new Envelope();
+        java.util.Set<String> replaced = new java.util.HashSet<>(ch.closed());
+        newMicro.forEach(r -> replaced.add(r.code()));
+        for (String code : replaced) {
+            Integer r = regionByCode.get(code);
+            Integer m = r == null ? null : liveMicro.get(r);
+            if (m != null) {
+                b.dead[m] = true;
+                box.expandToInclude(new Envelope(microBoxes[m * 4], microBoxes[m * 4 + 2], microBoxes[m * 4 + 1], microBoxes[m * 4 + 3]));
+            }
+        }
+        int points = 0;
+        int polysAdded = 0;
+        int ringsAdded = 0;
+        for (RegionRow r : newMicro) {
+            MultiPolygon g = ch.geometries().get(r.code());
+            points += g.getNumPoints();
+            polysAdded += g.getNumGeometries();
+            for (int p = 0; p < g.getNumGeometries(); p++) {
+                ringsAdded += 1 + ((Polygon) g.getGeometryN(p)).getNumInteriorRing();
+            }
+            box.expandToInclude(g.getEnvelopeInternal());
+        }
+        b.microRegion = Arrays.copyOf(microRegion, m1);
+        b.ancestors = Arrays.copyOf(ancestors, m1 * LEVELS);
+        b.xs = Arrays.copyOf(xs, xs.length + points);
+        b.ys = Arrays.copyOf(ys, ys.length + points);
+        // microPolys[m0] is the end of the old polygons = polyRings' last entry (a sentinel); extend all three
+        b.microPolys = Arrays.copyOf(microPolys, m1 + 1);
+        b.polyRings = Arrays.copyOf(polyRings, polyRings.length + polysAdded);
+        b.ringPoints = Arrays.copyOf(ringPoints, ringPoints.length + ringsAdded);
+        b.microBoxes = Arrays.copyOf(microBoxes, m1 * 4);
+        int poly = microPolys[m0];
+        int ring = polyRings[poly];
+        int pt = ringPoints[ring];
+        for (int k = 0; k < newMicro.size(); k++) {
+            int m = m0 + k;
+            RegionRow r = newMicro.get(k);
+            int region = b.regionByCode.get(r.code());
+            b.microRegion[m] = region;
+            for (int x = region; x >= 0; x = b.parents[x]) {
+                b.ancestors[m * LEVELS + b.levels[x].ordinal()] = x;
+            }
+            MultiPolygon g = ch.geometries().get(r.code());
+            b.microPolys[m] = poly;
+            int first = pt;
+            for (int p = 0; p < g.getNumGeometries(); p++) {
+                Polygon pg = (Polygon) g.getGeometryN(p);
+                b.polyRings[poly++] = ring;
+                for (int q = -1; q < pg.getNumInteriorRing(); q++) {
+                    LinearRing lr = q < 0 ? pg.getExteriorRing() : pg.getInteriorRingN(q);
+                    b.ringPoints[ring++] = pt;
+                    var seq = lr.getCoordinateSequence();
+                    for (int i = 0; i < seq.size(); i++) {
+                        b.xs[pt] = seq.getX(i);
+                        b.ys[pt] = seq.getY(i);
+                        pt++;
+                    }
+                }
+            }
+            boxOf(m, first, pt, b.xs, b.ys, b.microBoxes);
+        }
+        b.microPolys[m1] = poly;
+        b.polyRings[poly] = ring;
+        b.ringPoints[ring] = pt;
+        // the raster keeps its frame; only the cells over the changed extent are classified again
+        b.minX = minX;
+        b.minY = minY;
+        b.cellW = cellW;
+        b.cellH = cellH;
+        b.nx = nx;
+        b.ny = ny;
+        b.cells = cells.clone();
+        b.candStart = candStart;
+        b.cand = cand;
+        b.boundaryCells = boundaryCells;
+        if (!box.isNull()) {
+            if (box.getMinX() < minX || box.getMinY() < minY || box.getMaxX() >= minX + nx * cellW || box.getMaxY() >= minY + ny * cellH) {
+                return null;
+            }
+            b.reclassify(box);
+        }
+        // grid geometries for distances and neighbours
+        b.gridGeomsByRegion = new HashMap<>(gridGeoms);
+        for (String code : ch.closed()) {
+            Integer r = regionByCode.get(code);
+            if (r != null && levels[r] == Level.GRID) {
+                b.gridGeomsByRegion.remove(r);
+            }
+        }
+        for (RegionRow r : ch.opened()) {
+            if (r.level() == Level.GRID) {
+                MultiPolygon g = ch.geometries().get(r.code());
+                if (g == null) {
+                    return null;
+                }
+                b.gridGeomsByRegion.put(b.regionByCode.get(r.code()), g);
+            }
+        }
+        b.gridTree = new STRtree();
+        b.gridGeomsByRegion.forEach((r, g) -> b.gridTree.insert(g.getEnvelopeInternal(), r));
+        b.gridTree.build();
+        return new GridIndex(b);
+    }
+
     // ---------------------------------------------------------------- building
 
     /** Collects regions and micro-grid geometries, then {@link #build()}s the index. Not thread-safe. */
     public static final class Builder {
         private final long version;
         private final double cellSize;
+        int generation;
+        int patches;
+        int[] parents;
+        double[] microBoxes;
+        boolean[] dead;
         private final List<RegionRow> regions = new ArrayList<>();
         private final Map<String, MultiPolygon> microGeoms = new HashMap<>();
         private final Map<String, MultiPolygon> gridGeoms = new HashMap<>();
@@ -405,6 +644,12 @@ public final class GridIndex {
         public Builder(long version, double cellSize) {
             this.version = version;
             this.cellSize = cellSize;
+        }
+
+        /** The generation the regions come from. */
+        public Builder generation(int g) {
+            this.generation = g;
+            return this;
         }
 
         public Builder region(RegionRow r) {
@@ -455,6 +700,12 @@ public final class GridIndex {
                 levels[i] = r.level();
                 codeNumbers[i] = Long.parseLong(r.code());
                 regionByCode.put(r.code(), i);
+            }
+            parents = new int[n];
+            for (int i = 0; i < n; i++) {
+                String parent = regions.get(i).parentCode();
+                Integer p = parent == null ? null : regionByCode.get(parent);
+                parents[i] = p == null ? -1 : p;
             }
             List<Integer> micro = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -516,6 +767,10 @@ public final class GridIndex {
             rings.add(pt);
             polyRings = polys.stream().mapToInt(Integer::intValue).toArray();
             ringPoints = rings.stream().mapToInt(Integer::intValue).toArray();
+            microBoxes = new double[microRegion.length * 4];
+            for (int mi = 0; mi < microRegion.length; mi++) {
+                boxOf(mi, ringPoints[polyRings[microPolys[mi]]], ringPoints[polyRings[microPolys[mi + 1]]], xs, ys, microBoxes);
+            }
         }
 
         private void raster() {
@@ -620,6 +875,153 @@ public final class GridIndex {
                     } else {
                         int b = -(cells[c] + 2);
                         cand[candStart[b] + count[c]++] = m;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Classifies again the cells over {@code change} (grown by a cell and {@link #EPSILON}) from the live
+         * micro-grids whose box meets them: the same marking and the same exact test a full build makes, with the new
+         * candidate lists appended to the old arrays.
+         */
+        void reclassify(Envelope change) {
+            int bx0 = clamp((int) Math.floor((change.getMinX() - EPSILON - minX) / cellW) - 1, nx);
+            int bx1 = clamp((int) Math.floor((change.getMaxX() + EPSILON - minX) / cellW) + 1, nx);
+            int by0 = clamp((int) Math.floor((change.getMinY() - EPSILON - minY) / cellH) - 1, ny);
+            int by1 = clamp((int) Math.floor((change.getMaxY() + EPSILON - minY) / cellH) + 1, ny);
+            double ex0 = minX + bx0 * cellW - EPSILON;
+            double ex1 = minX + (bx1 + 1) * cellW + EPSILON;
+            double ey0 = minY + by0 * cellH - EPSILON;
+            double ey1 = minY + (by1 + 1) * cellH + EPSILON;
+            List<Integer> near = new ArrayList<>();
+            for (int m = 0; m < microRegion.length; m++) {
+                if ((dead == null || !dead[m]) && microBoxes[m * 4] <= ex1 && microBoxes[m * 4 + 2] >= ex0 && microBoxes[m * 4 + 1] <= ey1
+                        && microBoxes[m * 4 + 3] >= ey0) {
+                    near.add(m);
+                }
+            }
+            int w = bx1 - bx0 + 1;
+            int h = by1 - by0 + 1;
+            int[] count = new int[w * h];
+            int[] last = new int[w * h];
+            int oldK = candStart.length - 1;
+            int before = 0;
+            for (int y = by0; y <= by1; y++) {
+                for (int x = bx0; x <= bx1; x++) {
+                    if (cells[y * nx + x] <= -2) {
+                        before++;
+                    }
+                }
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                Arrays.fill(last, -1);
+                if (pass == 1) {
+                    int k = 0;
+                    int total = 0;
+                    for (int c = 0; c < count.length; c++) {
+                        if (count[c] > 0) {
+                            k++;
+                            total += count[c];
+                        }
+                    }
+                    int[] starts = Arrays.copyOf(candStart, oldK + k + 1);
+                    int[] values = Arrays.copyOf(cand, cand.length + total);
+                    int off = cand.length;
+                    int bi = oldK;
+                    for (int y = by0; y <= by1; y++) {
+                        for (int x = bx0; x <= bx1; x++) {
+                            int c = (y - by0) * w + (x - bx0);
+                            if (count[c] > 0) {
+                                cells[y * nx + x] = -(bi + 2);
+                                starts[bi] = off;
+                                off += count[c];
+                                bi++;
+                            } else {
+                                cells[y * nx + x] = Integer.MIN_VALUE;
+                            }
+                        }
+                    }
+                    starts[bi] = off;
+                    candStart = starts;
+                    cand = values;
+                    boundaryCells = boundaryCells - before + k;
+                    Arrays.fill(count, 0);
+                }
+                for (int m : near) {
+                    for (int p = microPolys[m]; p < microPolys[m + 1]; p++) {
+                        for (int r = polyRings[p]; r < polyRings[p + 1]; r++) {
+                            for (int i = ringPoints[r]; i < ringPoints[r + 1] - 1; i++) {
+                                markSegmentIn(xs[i], ys[i], xs[i + 1], ys[i + 1], m, pass, count, last, bx0, bx1, by0, by1);
+                            }
+                        }
+                    }
+                }
+            }
+            GridIndex probe = new GridIndex(this);
+            for (int y = by0; y <= by1; y++) {
+                for (int x = bx0; x <= bx1; x++) {
+                    if (cells[y * nx + x] == Integer.MIN_VALUE) {
+                        double cx = minX + (x + 0.5) * cellW;
+                        double cy = minY + (y + 0.5) * cellH;
+                        int owner = OUTSIDE;
+                        for (int m : near) {
+                            if (microBoxes[m * 4] <= cx && cx <= microBoxes[m * 4 + 2] && microBoxes[m * 4 + 1] <= cy && cy <= microBoxes[m * 4 + 3]
+                                    && probe.pip(m, cx, cy) > 0) {
+                                owner = m;
+                                break;
+                            }
+                        }
+                        cells[y * nx + x] = owner;
+                    }
+                }
+            }
+        }
+
+        /** {@link #markSegment} for the cells of one box (indices bx0..bx1, by0..by1), counting per box cell. */
+        private void markSegmentIn(double x1, double y1, double x2, double y2, int m, int pass, int[] count, int[] last, int bx0, int bx1, int by0,
+                int by1) {
+            double sxMin = Math.min(x1, x2) - EPSILON;
+            double sxMax = Math.max(x1, x2) + EPSILON;
+            double syMin = Math.min(y1, y2) - EPSILON;
+            double syMax = Math.max(y1, y2) + EPSILON;
+            if (sxMax < minX + bx0 * cellW || sxMin > minX + (bx1 + 1) * cellW || syMax < minY + by0 * cellH || syMin > minY + (by1 + 1) * cellH) {
+                return;
+            }
+            int w = bx1 - bx0 + 1;
+            int ix0 = Math.max(bx0, clamp((int) Math.floor((sxMin - minX) / cellW), nx));
+            int ix1 = Math.min(bx1, clamp((int) Math.floor((sxMax - minX) / cellW), nx));
+            for (int ix = ix0; ix <= ix1; ix++) {
+                double cx0 = Math.max(sxMin, minX + ix * cellW);
+                double cx1 = Math.min(sxMax, minX + (ix + 1) * cellW);
+                double ya;
+                double yb;
+                if (x1 == x2) {
+                    ya = y1;
+                    yb = y2;
+                } else {
+                    double t0 = (cx0 - x1) / (x2 - x1);
+                    double t1 = (cx1 - x1) / (x2 - x1);
+                    t0 = Math.max(0, Math.min(1, t0));
+                    t1 = Math.max(0, Math.min(1, t1));
+                    ya = y1 + t0 * (y2 - y1);
+                    yb = y1 + t1 * (y2 - y1);
+                }
+                double lo = Math.min(ya, yb) - EPSILON - 1e-12 * Math.abs(y2 - y1);
+                double hi = Math.max(ya, yb) + EPSILON + 1e-12 * Math.abs(y2 - y1);
+                int iy0 = Math.max(by0, clamp((int) Math.floor((lo - minY) / cellH), ny));
+                int iy1 = Math.min(by1, clamp((int) Math.floor((hi - minY) / cellH), ny));
+                for (int iy = iy0; iy <= iy1; iy++) {
+                    int c = (iy - by0) * w + (ix - bx0);
+                    if (last[c] == m) {
+                        continue;
+                    }
+                    last[c] = m;
+                    if (pass == 0) {
+                        count[c]++;
+                    } else {
+                        int bi = -(cells[iy * nx + ix] + 2);
+                        cand[candStart[bi] + count[c]++] = m;
                     }
                 }
             }

@@ -42,6 +42,7 @@ public class LiveGridIndex {
     private final ExecutorService rebuilder = Executors.newSingleThreadExecutor(r -> daemon(r, "gridmap-index-rebuild"));
 
     private final Timer rebuilds;
+    private final Timer patches;
 
     public LiveGridIndex(DataSource dataSource, GridmapConfig config, PgListener listener, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -49,6 +50,8 @@ public class LiveGridIndex {
         this.listener = listener;
         this.rebuilds = Timer.builder("gridmap.lookup.index.rebuild")
                 .description("time to build the lookup index from the database and swap it in").register(metrics);
+        this.patches = Timer.builder("gridmap.lookup.index.patch")
+                .description("time to patch a published generation's changes into the lookup index").register(metrics);
         Gauge.builder("gridmap.lookup.index.version", current, i -> i.get() == null ? Double.NaN : i.get().version())
                 .description("the region version the in-memory index answers for").register(metrics);
         Gauge.builder("gridmap.lookup.index.microgrids", current,
@@ -92,6 +95,35 @@ public class LiveGridIndex {
         return current.get() != null;
     }
 
+    /**
+     * Brings the index up to date: when generations were published since it was built, only their changes are
+     * patched in (the cells over the changed micro-grids); otherwise, or when a patch cannot answer, a full build.
+     */
+    public synchronized GridIndex refresh() throws SQLException {
+        GridIndex now = current.get();
+        if (now != null && now.generation() > 0) {
+            long t0 = System.nanoTime();
+            try (Connection c = dataSource.getConnection()) {
+                if (GridIndexLoader.version(c) == now.version()) {
+                    return now; // a late notice of a change already in
+                }
+                if (GridIndexLoader.generation(c) > now.generation()) {
+                    GridIndex.Change ch = GridIndexLoader.changes(c, now.generation());
+                    GridIndex next = now.patch(ch);
+                    if (next != null) {
+                        current.set(next);
+                        long took = System.nanoTime() - t0;
+                        patches.record(took, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        LOG.infof("lookup index version %d patched to generation %d in %d ms: %d regions opened, %d closed (replaced version %d)",
+                                next.version(), next.generation(), took / 1_000_000, ch.opened().size(), ch.closed().size(), now.version());
+                        return next;
+                    }
+                }
+            }
+        }
+        return rebuild();
+    }
+
     /** Builds a new index from the database and swaps it in. */
     public synchronized GridIndex rebuild() throws SQLException {
         long t0 = System.nanoTime();
@@ -114,7 +146,7 @@ public class LiveGridIndex {
             rebuilder.submit(() -> {
                 rebuildPending.set(false);
                 try {
-                    rebuild();
+                    refresh();
                 } catch (Exception ex) {
                     LOG.error("lookup index rebuild failed; keeping the previous index", ex);
                 }
