@@ -379,7 +379,7 @@ public class ChangeSetService {
             try {
                 Locked cs = lock(c, caller, id, seen);
                 scope(c, caller);
-                int newest = regions.currentGeneration();
+                int newest = regions.currentGeneration(c);
                 try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.SET_BASE)) {
                     ps.setInt(1, newest);
                     ps.setLong(2, id);
@@ -490,7 +490,7 @@ public class ChangeSetService {
             if (r == null || (r.level() != Level.MICROGRID && r.level() != Level.GRID)) {
                 continue;
             }
-            List<String> chain = new ArrayList<>(regions.lineage(r.base() ? r.code() : r.parentCode()));
+            List<String> chain = new ArrayList<>(d.lineage(r.base() ? r.code() : r.parentCode()));
             if (!r.base()) {
                 chain.add(r.code());
             }

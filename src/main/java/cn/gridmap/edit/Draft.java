@@ -103,13 +103,13 @@ final class Draft {
         if (r != null) {
             return r.deleted() ? Optional.empty() : Optional.of(r);
         }
-        List<RegionShape> s = regions.shapes(List.of(code));
+        List<RegionShape> s = base(List.of(code));
         return s.isEmpty() ? Optional.empty() : Optional.of(row(s.get(0)));
     }
 
     /** A region's geometry in the base generation (null when it is not there). */
     MultiPolygon baseShape(String code) {
-        List<RegionShape> s = regions.shapes(List.of(code));
+        List<RegionShape> s = base(List.of(code));
         return s.isEmpty() ? null : s.get(0).geom();
     }
 
@@ -122,7 +122,7 @@ final class Draft {
     /** The children of a region in the draft, by code. */
     List<Row> children(String parent) {
         Map<String, Row> out = new TreeMap<>();
-        for (RegionShape s : regions.childShapes(parent)) {
+        for (RegionShape s : sql(() -> regions.childShapes(c, parent))) {
             if (!overlay.containsKey(s.code())) {
                 out.put(s.code(), row(s));
             }
@@ -138,7 +138,7 @@ final class Draft {
     /** The regions of one level whose box meets {@code box}, in the draft. */
     List<Row> inBox(Level level, Envelope box) {
         Map<String, Row> out = new TreeMap<>();
-        for (RegionShape s : regions.shapesInBox(level, box, 10_000)) {
+        for (RegionShape s : sql(() -> regions.shapesInBox(c, level, box, 10_000))) {
             if (!overlay.containsKey(s.code())) {
                 out.put(s.code(), row(s));
             }
@@ -206,7 +206,7 @@ final class Draft {
      * in this draft or the base; codes are never reused. Empty when the 3-digit sequence is used up.
      */
     Optional<String> nextCode(String parent, Level level) {
-        String max = regions.highestChildCodeEver(parent, level).orElse(null);
+        String max = sql(() -> regions.highestChildCodeEver(c, parent, level)).orElse(null);
         for (String code : overlay.keySet()) {
             if (code.length() == level.codeLength() && code.startsWith(parent) && (max == null || code.compareTo(max) > 0)) {
                 max = code;
@@ -260,6 +260,27 @@ final class Draft {
                 ps.executeBatch();
             }
             lineageDirty = false;
+        }
+    }
+
+    /** The chain of a region of the base, city first, read on the draft's connection. */
+    List<String> lineage(String code) {
+        return sql(() -> regions.lineage(c, code));
+    }
+
+    private List<RegionShape> base(List<String> codes) {
+        return sql(() -> regions.shapes(c, codes));
+    }
+
+    private interface Read<T> {
+        T get() throws SQLException;
+    }
+
+    private static <T> T sql(Read<T> read) {
+        try {
+            return read.get();
+        } catch (SQLException e) {
+            throw new IllegalStateException("draft read failed: " + e.getMessage(), e);
         }
     }
 

@@ -186,48 +186,83 @@ public class RegionService {
         return new RegionShape(r.code, Level.fromWire(r.level), r.name, r.parentCode, r.geom);
     }
 
-    /** Current regions by code (unknown codes are left out), with their geometry. */
-    public List<RegionShape> shapes(java.util.Collection<String> codes) {
+    /** The generation in force now, read on a caller's connection. */
+    public int currentGeneration(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.CURRENT_GENERATION); java.sql.ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    // ---- reads on a caller's connection, with geometry: a capability that holds a transaction (and a row lock)
+    // reads regions without taking a second connection from the pool
+
+    public List<RegionShape> shapes(java.sql.Connection c, java.util.Collection<String> codes) throws java.sql.SQLException {
         if (codes.isEmpty()) {
             return List.of();
         }
-        return shapes(em.createNativeQuery(RegionSql.SHAPES_BY_CODES).setParameter("codes", List.copyOf(codes)));
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_SHAPES_BY_CODES)) {
+            ps.setArray(1, c.createArrayOf("text", codes.toArray()));
+            return shapes(ps);
+        }
     }
 
-    /** The current children of a region, with their geometry. */
-    public List<RegionShape> childShapes(String parent) {
-        return shapes(em.createNativeQuery(RegionSql.SHAPES_CHILDREN).setParameter("parent", parent));
+    public List<RegionShape> childShapes(java.sql.Connection c, String parent) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_SHAPES_CHILDREN)) {
+            ps.setString(1, parent);
+            return shapes(ps);
+        }
     }
 
-    /** Current regions of one level whose box meets the given one (at most {@code limit}), with their geometry. */
-    public List<RegionShape> shapesInBox(Level level, org.locationtech.jts.geom.Envelope box, int limit) {
-        return shapes(em.createNativeQuery(RegionSql.SHAPES_IN_BOX).setParameter("level", level.wireName())
-                .setParameter("minx", box.getMinX()).setParameter("miny", box.getMinY()).setParameter("maxx", box.getMaxX())
-                .setParameter("maxy", box.getMaxY()).setParameter("limit", limit));
+    public List<RegionShape> shapesInBox(java.sql.Connection c, Level level, org.locationtech.jts.geom.Envelope box, int limit)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_SHAPES_IN_BOX)) {
+            ps.setString(1, level.wireName());
+            ps.setDouble(2, box.getMinX());
+            ps.setDouble(3, box.getMinY());
+            ps.setDouble(4, box.getMaxX());
+            ps.setDouble(5, box.getMaxY());
+            ps.setInt(6, limit);
+            return shapes(ps);
+        }
     }
 
-    /** The highest code of a child level under {@code parent} that any generation ever used; empty if none. */
-    public java.util.Optional<String> highestChildCodeEver(String parent, Level childLevel) {
-        List<?> rows = em.createNativeQuery(RegionSql.MAX_CODE_EVER).setParameter("parent", parent)
-                .setParameter("len", childLevel.codeLength()).getResultList();
-        return rows.isEmpty() || rows.get(0) == null ? java.util.Optional.empty() : java.util.Optional.of((String) rows.get(0));
-    }
-
-    private static List<RegionShape> shapes(Query q) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = q.getResultList();
-        org.locationtech.jts.io.WKBReader wkb = new org.locationtech.jts.io.WKBReader(cn.gridmap.geo.Geometries.STORAGE);
-        List<RegionShape> out = new java.util.ArrayList<>(rows.size());
-        for (Object[] o : rows) {
-            try {
-                out.add(new RegionShape((String) o[0], Level.fromWire((String) o[1]), (String) o[2], (String) o[3],
-                        cn.gridmap.geo.Geometries.toMultiPolygon(wkb.read((byte[]) o[4]), cn.gridmap.geo.Geometries.STORAGE)));
-            } catch (org.locationtech.jts.io.ParseException e) {
-                throw new IllegalStateException("stored region geometry is not WKB: " + e.getMessage(), e);
+    public java.util.Optional<String> highestChildCodeEver(java.sql.Connection c, String parent, Level childLevel) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_MAX_CODE_EVER)) {
+            ps.setString(1, parent);
+            ps.setInt(2, childLevel.codeLength());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
             }
+        }
+    }
+
+    /** The codes from the city down to a current region (404 for an unknown one). */
+    public List<String> lineage(java.sql.Connection c, String code) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_PATH)) {
+            ps.setString(1, code);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(code);
+                }
+                return List.of(rs.getString(1).split("/"));
+            }
+        }
+    }
+
+    private static List<RegionShape> shapes(java.sql.PreparedStatement ps) throws java.sql.SQLException {
+        org.locationtech.jts.io.WKBReader wkb = new org.locationtech.jts.io.WKBReader(cn.gridmap.geo.Geometries.STORAGE);
+        List<RegionShape> out = new java.util.ArrayList<>();
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new RegionShape(rs.getString(1), Level.fromWire(rs.getString(2)), rs.getString(3), rs.getString(4),
+                        cn.gridmap.geo.Geometries.toMultiPolygon(wkb.read(rs.getBytes(5)), cn.gridmap.geo.Geometries.STORAGE)));
+            }
+        } catch (org.locationtech.jts.io.ParseException e) {
+            throw new IllegalStateException("stored region geometry is not WKB: " + e.getMessage(), e);
         }
         return out;
     }
+
 
     /** The generation in force now (the newest active one); 0 before the city is loaded. */
     public int currentGeneration() {

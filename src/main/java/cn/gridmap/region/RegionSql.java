@@ -22,14 +22,14 @@ final class RegionSql {
     static final String BY_CODE = "SELECT * FROM region WHERE code = :code AND " + CURRENT;
 
     static final String CURRENT_GENERATION = "SELECT max(id) FROM generation WHERE active";
-    /** Shapes (code, level, name, parent_code, WKB) of the current regions: children of a parent, or of a level in a box. */
+    /** Shapes (code, level, name, parent_code, WKB) of the current regions, for a caller's own JDBC connection. */
     static final String SHAPE_COLUMNS = "SELECT code, level, name, parent_code, ST_AsBinary(geom) FROM region WHERE " + CURRENT;
-    static final String SHAPES_BY_CODES = SHAPE_COLUMNS + " AND code IN (:codes) ORDER BY code";
-    static final String SHAPES_CHILDREN = SHAPE_COLUMNS + " AND parent_code = :parent ORDER BY code";
-    static final String SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = :level AND geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, "
-            + Srid.STORAGE + ") ORDER BY code LIMIT :limit";
-    /** The highest code under a parent in any generation (codes are never reused). */
-    static final String MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = :parent AND length(code) = :len";
+    static final String JDBC_SHAPES_BY_CODES = SHAPE_COLUMNS + " AND code = ANY (?) ORDER BY code";
+    static final String JDBC_SHAPES_CHILDREN = SHAPE_COLUMNS + " AND parent_code = ? ORDER BY code";
+    static final String JDBC_SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = ? AND geom && ST_MakeEnvelope(?, ?, ?, ?, " + Srid.STORAGE
+            + ") ORDER BY code LIMIT ?";
+    static final String JDBC_MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = ? AND length(code) = ?";
+    static final String JDBC_PATH = "SELECT path FROM region WHERE code = ? AND " + CURRENT;
     // ---- publishing a generation (RegionPublisher) ----
     static final String PUBLISH_LOCK = "SELECT pg_advisory_xact_lock(7461230011)";
     /** Replaced codes whose current row is not the one of the base generation (or that are no longer current). */
