@@ -51,6 +51,14 @@ public interface GridmapConfig {
         @WithDefault("60")
         int scheduleCheckSeconds();
 
+        /**
+         * Fault injection for the crash drill (R3, {@code cn.gridmap.edit.CrashDrill}): a pause (ms) inside the
+         * publishing transaction, after the regions are written and before the elements move. 0 (the default) in
+         * service.
+         */
+        @WithDefault("0")
+        long publishPauseMillis();
+
         /** How often (ms) each replica looks for due webhook deliveries (a publish also wakes it at once). */
         @WithDefault("5000")
         long webhookPollMillis();

@@ -308,6 +308,7 @@ public class SignOff {
             throw new ApiException(409, "regions " + e.codes() + " changed since generation " + cs.baseGeneration()
                     + " (the change set's base): rebase it (POST /api/changesets/" + id + "/rebase), then publish again");
         }
+        pauseForTheCrashDrill();
         placement.reassign(c, generation, moves, touched);
         try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.PUBLISHED)) {
             ps.setInt(1, generation);
@@ -320,6 +321,17 @@ public class SignOff {
                 "generation " + generation + ", " + moves.size() + " element moves, effective " + effective);
         LOG.infof("change set %d published as generation %d: %d regions, %d element moves", id, generation, rows.size(), moves.size());
         return new Published("published", generation, effective.toString(), changed);
+    }
+
+    private void pauseForTheCrashDrill() {
+        long ms = config.edit().publishPauseMillis();
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     void onStart(@Observes StartupEvent e) {
