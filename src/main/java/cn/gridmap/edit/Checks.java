@@ -179,7 +179,7 @@ final class Checks {
                 pending.computeIfAbsent(p.length(), k -> new TreeSet<>()).add(p);
             }
         }
-        while (!pending.isEmpty()) {
+        while (!pending.isEmpty() && errors.isEmpty()) { // a level in error: the levels above would only echo it
             Set<String> level = pending.pollFirstEntry().getValue();
             for (String code : level) {
                 Draft.Row row = d.find(code).orElse(null);
@@ -193,7 +193,13 @@ final class Checks {
                     continue;
                 }
                 Geometry[] planes = kids.stream().map(k -> Plane.forward(k.geom())).toArray(Geometry[]::new);
-                MultiPolygon union = Plane.inverse(CoverageUnion.union(planes));
+                MultiPolygon union;
+                try {
+                    union = Plane.inverse(CoverageUnion.union(planes));
+                } catch (org.locationtech.jts.geom.TopologyException e) {
+                    errors.add(mismatch(row, kids, planes, e));
+                    continue;
+                }
                 if (Operations.same(row.geom(), union)) {
                     continue;
                 }
@@ -212,6 +218,25 @@ final class Checks {
                 }
             }
         }
+    }
+
+    /** The children of a parent do not form a coverage (their union is undefined): where they disagree. */
+    private static Issue mismatch(Draft.Row parent, List<Draft.Row> kids, Geometry[] planes, org.locationtech.jts.geom.TopologyException e) {
+        Geometry[] bad = org.locationtech.jts.coverage.CoverageValidator.validate(planes);
+        List<Geometry> where = new ArrayList<>();
+        String code = null;
+        for (int i = 0; i < bad.length; i++) {
+            if (bad[i] != null) {
+                where.add(Plane.inverseAny(bad[i]));
+                code = code == null ? kids.get(i).code() : code;
+            }
+        }
+        Geometry at = where.isEmpty() ? (e.getCoordinate() == null ? null : Plane.inverseAny(Plane.FACTORY.createPoint(e.getCoordinate())))
+                : where.get(0).getFactory().buildGeometry(where);
+        return Issue.error("overlap-or-mismatch", kids.get(0).level().wireName(), code, parent.code(),
+                Operations.zh(parent.level()) + " " + parent.code() + " 的下级区划互相重叠或公共边不一致",
+                "the children of " + parent.level().wireName() + " " + parent.code() + " overlap or do not match along a shared edge",
+                at == null ? null : GeoJson.geometry(at));
     }
 
     /** Whether a boundary moved by more than the snapping of new vertices (each side's vertices against the other). */
