@@ -76,10 +76,11 @@ public class BatchRoute {
         Context context = vertx.getOrCreateContext();
         BodyInputStream body = new BodyInputStream(req, context);
         String crs = req.getParam("crs");
+        String asOf = req.getParam("asOf");
         vertx.executeBlocking(() -> {
             PointLookupService.PreparedBatch batch;
             try {
-                batch = service.prepareBatch(body, in, out, crs);
+                batch = service.prepareBatch(body, in, out, crs, asOf);
             } catch (ApiException e) {
                 context.runOnContext(v -> error(res, e.status(), e.getMessage()));
                 return null;

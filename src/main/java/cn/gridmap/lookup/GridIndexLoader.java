@@ -93,6 +93,41 @@ final class GridIndexLoader {
         }
     }
 
+    /** The rows of one past generation, for an index of it (asOf batches). */
+    static final String AT = "(generation_low <= ? AND (generation_high IS NULL OR generation_high >= ?))";
+
+    /** An index of a past generation (its regions as they were), in one snapshot. */
+    static GridIndex loadGeneration(Connection c, double cellSize, int generation) throws SQLException {
+        try (java.sql.PreparedStatement regions = c.prepareStatement(REGIONS.replace("generation_high IS NULL", AT));
+                java.sql.PreparedStatement geoms = c.prepareStatement(GEOMETRIES.replace("generation_high IS NULL", AT))) {
+            for (java.sql.PreparedStatement ps : new java.sql.PreparedStatement[] {regions, geoms}) {
+                ps.setInt(1, generation);
+                ps.setInt(2, generation);
+            }
+            GridIndex.Builder b = new GridIndex.Builder(version(c), cellSize).generation(generation);
+            try (ResultSet rs = regions.executeQuery()) {
+                while (rs.next()) {
+                    b.region(new GridIndex.RegionRow(rs.getString(1), rs.getString(2), Level.fromWire(rs.getString(3)), rs.getString(4)));
+                }
+            }
+            geoms.setFetchSize(2000);
+            WKBReader wkb = new WKBReader(Geometries.STORAGE);
+            try (ResultSet rs = geoms.executeQuery()) {
+                while (rs.next()) {
+                    MultiPolygon g = (MultiPolygon) wkb.read(rs.getBytes(3));
+                    if ("microgrid".equals(rs.getString(2))) {
+                        b.microgridGeometry(rs.getString(1), g);
+                    } else {
+                        b.gridGeometry(rs.getString(1), g);
+                    }
+                }
+            } catch (ParseException e) {
+                throw new SQLException("unreadable region geometry: " + e.getMessage(), e);
+            }
+            return b.build();
+        }
+    }
+
     static GridIndex load(Connection c, double cellSize) throws SQLException {
         boolean auto = c.getAutoCommit();
         int isolation = c.getTransactionIsolation();

@@ -140,6 +140,37 @@ public class LiveGridIndex {
         return next;
     }
 
+    /** Indexes of past generations for asOf batches, built on demand (the two last asked for are kept). */
+    private final java.util.Map<Integer, GridIndex> past = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, GridIndex> eldest) {
+            return size() > 2;
+        }
+    });
+
+    /**
+     * The index that answers for a day: the current one, or an index of the generation then in force (built the
+     * first time, about a second for the whole city). {@code regions} resolves the day.
+     */
+    public GridIndex at(java.time.LocalDate day, cn.gridmap.region.RegionService regions) throws SQLException {
+        GridIndex now = current();
+        try (Connection c = dataSource.getConnection()) {
+            int g = regions.generationAt(c, day);
+            if (g == 0) {
+                throw cn.gridmap.web.ApiException.notFound("no generation was in force on " + day);
+            }
+            if (g == now.generation()) {
+                return now;
+            }
+            GridIndex idx = past.get(g);
+            if (idx == null) {
+                idx = GridIndexLoader.loadGeneration(c, config.cellSizeDegrees(), g);
+                past.put(g, idx);
+            }
+            return idx;
+        }
+    }
+
     /** Asks for a rebuild soon; requests during a rebuild coalesce into one. */
     public void requestRebuild() {
         if (rebuildPending.compareAndSet(false, true)) {

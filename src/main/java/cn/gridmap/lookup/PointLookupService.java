@@ -116,10 +116,19 @@ public class PointLookupService {
     public record PreparedBatch(BatchLookup.Prepared body, long indexVersion) {
     }
 
-    /** Prepares a streamed batch lookup against the current index (structural input errors are a 400 here). */
-    public PreparedBatch prepareBatch(java.io.InputStream body, String inFormat, String outFormat, String crs) throws java.io.IOException {
+    /** Prepares a streamed batch lookup against the index of {@code asOf} (default: the current one); input errors are a 400 here. */
+    public PreparedBatch prepareBatch(java.io.InputStream body, String inFormat, String outFormat, String crs, String asOf) throws java.io.IOException {
         InputCrs c = InputCrs.parse(crs == null || crs.isBlank() ? "4326" : crs);
-        GridIndex idx = index.current();
+        GridIndex idx;
+        if (asOf == null || asOf.isBlank()) {
+            idx = index.current();
+        } else {
+            try {
+                idx = index.at(RegionService.day(asOf), regions);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the index of " + asOf + " could not be built: " + e.getMessage(), e);
+            }
+        }
         return new PreparedBatch(BatchLookup.prepare(body, inFormat, outFormat, c, idx), idx.version());
     }
 

@@ -186,6 +186,16 @@ public class RegionService {
         return new RegionShape(r.code, Level.fromWire(r.level), r.name, r.parentCode, r.geom);
     }
 
+    /** The generation in force on a day, read on a caller's connection (0 before the first). */
+    public int generationAt(java.sql.Connection c, java.time.LocalDate day) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_GENERATION_AT)) {
+            ps.setObject(1, day);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
     /** The generation in force now, read on a caller's connection. */
     public int currentGeneration(java.sql.Connection c) throws java.sql.SQLException {
         try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.CURRENT_GENERATION); java.sql.ResultSet rs = ps.executeQuery()) {

@@ -29,6 +29,7 @@ final class RegionSql {
     static final String JDBC_SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = ? AND geom && ST_MakeEnvelope(?, ?, ?, ?, " + Srid.STORAGE
             + ") ORDER BY code LIMIT ?";
     static final String JDBC_MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = ? AND length(code) = ?";
+    static final String JDBC_GENERATION_AT = "SELECT COALESCE(max(id), 0) FROM generation WHERE active AND (effective_from IS NULL OR effective_from <= ?)";
     static final String JDBC_PATH = "SELECT path FROM region WHERE code = ? AND " + CURRENT;
     // ---- publishing a generation (RegionPublisher) ----
     static final String PUBLISH_LOCK = "SELECT pg_advisory_xact_lock(7461230011)";

@@ -148,6 +148,14 @@ class PublishTest {
                 .body("regions[0].code", equalTo(m)).body("engine", equalTo("postgis"));
         admin().get("/api/point/4326/" + at + "?level=grid&asOf=" + TODAY).then().statusCode(200).body("regions[0].code", equalTo(to));
         admin().get("/api/regions/" + m + "?asOf=" + TODAY.minusDays(1)).then().statusCode(200).body("parentCode", equalTo(from));
+        // batches too: the day before is answered by an index of the old generation
+        String csv = "id,x,y\nh," + point[0] + "," + point[1] + "\n";
+        String before = admin().contentType("text/csv").accept("text/csv").body(csv).post("/api/point/batch?asOf=" + TODAY.minusDays(1)).then()
+                .statusCode(200).extract().asString();
+        assertTrue(before.contains("," + m + ","), before);
+        String now = admin().contentType("text/csv").accept("text/csv").body(csv).post("/api/point/batch").then().statusCode(200).extract().asString();
+        assertTrue(now.contains("," + renumbered + ","), now);
+        admin().contentType("text/csv").body(csv).post("/api/point/batch?asOf=someday").then().statusCode(400);
         admin().get("/api/regions/" + m).then().statusCode(404);
         admin().get("/api/point/4326/" + at + "?asOf=yesterday").then().statusCode(400);
         AsAdmin.off();
