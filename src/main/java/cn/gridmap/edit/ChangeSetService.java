@@ -351,14 +351,9 @@ public class ChangeSetService {
                     ps.setInt(3, target.seq());
                     ps.executeUpdate();
                 }
-                Checks checks = checks(c, cs.unlocks());
-                Replayed replayed = replay(c, id, checks);
-                Draft d = replayed.draft();
-                List<String> changed = replayed.changed();
-                bump(c, id, cs.revision() + 1, draftWarnings(d, checks));
-                audit.record(c, caller, undo ? "changeset.undo" : "changeset.redo", "changeset:" + id, changed, null, "ok", "op " + target.seq());
+                OpResult r = replayAndBump(c, caller, id, cs, undo ? "changeset.undo" : "changeset.redo", "op " + target.seq());
                 c.commit();
-                return new OpResult(cs.revision() + 1, changed, List.of(), summary(d));
+                return r;
             } catch (RuntimeException | SQLException e) {
                 c.rollback();
                 throw e;
@@ -385,14 +380,9 @@ public class ChangeSetService {
                     ps.setLong(2, id);
                     ps.executeUpdate();
                 }
-                Checks checks = checks(c, cs.unlocks());
-                Replayed replayed = replay(c, id, checks);
-                Draft d = replayed.draft();
-                List<String> changed = replayed.changed();
-                bump(c, id, cs.revision() + 1, draftWarnings(d, checks));
-                audit.record(c, caller, "changeset.rebase", "changeset:" + id, changed, null, "ok", "onto generation " + newest);
+                OpResult r = replayAndBump(c, caller, id, cs, "changeset.rebase", "onto generation " + newest);
                 c.commit();
-                return new OpResult(cs.revision() + 1, changed, List.of(), summary(d));
+                return r;
             } catch (RuntimeException | SQLException e) {
                 c.rollback();
                 throw e;
@@ -400,6 +390,15 @@ public class ChangeSetService {
         } catch (SQLException e) {
             throw new IllegalStateException("change set rebase failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Replays the draft, raises the revision with the draft's warnings, and audits it (inside the caller's transaction). */
+    private OpResult replayAndBump(Connection c, Caller caller, long id, Locked cs, String action, String detail) throws SQLException {
+        Checks checks = checks(c, cs.unlocks());
+        Replayed replayed = replay(c, id, checks);
+        bump(c, id, cs.revision() + 1, draftWarnings(replayed.draft(), checks));
+        audit.record(c, caller, action, "changeset:" + id, replayed.changed(), null, "ok", detail);
+        return new OpResult(cs.revision() + 1, replayed.changed(), List.of(), summary(replayed.draft()));
     }
 
     /** The draft rebuilt by a replay, and every code it held before or holds now. */
@@ -490,11 +489,7 @@ public class ChangeSetService {
             if (r == null || (r.level() != Level.MICROGRID && r.level() != Level.GRID)) {
                 continue;
             }
-            List<String> chain = new ArrayList<>(d.lineage(r.base() ? r.code() : r.parentCode()));
-            if (!r.base()) {
-                chain.add(r.code());
-            }
-            if (!scope.coversRegion(chain)) {
+            if (!scope.coversRegion(d.chain(r))) {
                 throw new ApiException(403, "region " + code + " is outside your area scope " + scope.codes());
             }
         }

@@ -48,6 +48,8 @@ final class Draft {
     private final Map<String, Row> overlay = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final List<Lineage> lineage = new ArrayList<>();
+    /** Codes handed out by {@link #nextCode}, created or about to be. */
+    private final Set<String> reserved = new java.util.HashSet<>();
     /** The geometry of each region before the current operation (for conservation), by code. */
     private final Map<String, Row> before = new LinkedHashMap<>();
     private boolean lineageDirty;
@@ -207,9 +209,11 @@ final class Draft {
      */
     Optional<String> nextCode(String parent, Level level) {
         String max = sql(() -> regions.highestChildCodeEver(c, parent, level)).orElse(null);
-        for (String code : overlay.keySet()) {
-            if (code.length() == level.codeLength() && code.startsWith(parent) && (max == null || code.compareTo(max) > 0)) {
-                max = code;
+        for (Set<String> codes : List.of(overlay.keySet(), reserved)) {
+            for (String code : codes) {
+                if (code.length() == level.codeLength() && code.startsWith(parent) && (max == null || code.compareTo(max) > 0)) {
+                    max = code;
+                }
             }
         }
         int next = max == null ? 1 : Integer.parseInt(max.substring(parent.length())) + 1;
@@ -217,7 +221,9 @@ final class Draft {
         if (String.valueOf(next).length() > width) {
             return Optional.empty();
         }
-        return Optional.of(parent + String.format("%0" + width + "d", next));
+        String code = parent + String.format("%0" + width + "d", next);
+        reserved.add(code); // an operation may number several parts before it creates them
+        return Optional.of(code);
     }
 
     /** Writes the changed rows (and the lineage) of this transaction into the overlay. */
@@ -263,9 +269,18 @@ final class Draft {
         }
     }
 
-    /** The chain of a region of the base, city first, read on the draft's connection. */
-    List<String> lineage(String code) {
-        return sql(() -> regions.lineage(c, code));
+    /** The chain of a region of the draft, city first: the base's chain of its nearest ancestor in the base, then the new codes. */
+    List<String> chain(Row r) {
+        java.util.LinkedList<String> created = new java.util.LinkedList<>();
+        Row at = r;
+        while (at != null && !at.base()) {
+            created.addFirst(at.code());
+            at = at.parentCode() == null ? null : find(at.parentCode()).orElse(null);
+        }
+        String base = at == null ? null : at.code();
+        List<String> out = new ArrayList<>(base == null ? List.of() : sql(() -> regions.lineage(c, base)));
+        out.addAll(created);
+        return out;
     }
 
     private List<RegionShape> base(List<String> codes) {

@@ -215,8 +215,58 @@ final class Operations {
     // ---- split / createMicrogrids ------------------------------------------------------------------------------
 
     private void split(EditOp.Split op, Set<String> parents) {
+        Draft.Row r = region(op.code());
+        if (r.level() == Level.GRID) {
+            splitGrid(r, op.line(), parents);
+            return;
+        }
         Draft.Row m = of(op.code(), Level.MICROGRID);
         cut(List.of(m), List.of(op.line()), parents);
+    }
+
+    /**
+     * A grid cut in two by a line: the larger side keeps the code, the other is a new grid of the community (its next
+     * unused number). Micro-grids wholly on the new side move there (renumbered); one the line crosses keeps its code
+     * on its grid's side, and its piece over the line joins the neighbour there or becomes a new micro-grid.
+     */
+    private void splitGrid(Draft.Row grid, org.locationtech.jts.geom.LineString line, Set<String> parents) {
+        Geometry area = Plane.forward(grid.geom());
+        Geometry pl = Plane.line(line);
+        if (pl.isEmpty() || !pl.isSimple()) {
+            throw EditOp.at("self-crossing", Level.GRID.wireName(), grid.code(), null, "切分线自相交", "the cutting line crosses itself", line);
+        }
+        Geometry inside = OverlayNG.overlay(pl, area, OverlayNG.INTERSECTION, Plane.GRID);
+        List<Plane.Face> sides = inside.isEmpty() ? List.of() : Plane.faces(List.of(area), List.of(inside));
+        if (sides.size() != 2) {
+            throw EditOp.at(sides.size() < 2 ? "does-not-split" : "not-two-parts", Level.GRID.wireName(), grid.code(), null,
+                    "切分线必须把网格分成两部分", "the line must cut the grid into exactly two parts", line);
+        }
+        Polygon keep = sides.get(0).area() >= sides.get(1).area() ? sides.get(0).polygon() : sides.get(1).polygon();
+        Polygon other = keep == sides.get(0).polygon() ? sides.get(1).polygon() : sides.get(0).polygon();
+        String fresh = d.nextCode(grid.parentCode(), Level.GRID).orElseThrow(() -> EditOp.at("codes-exhausted", Level.COMMUNITY.wireName(),
+                grid.parentCode(), null, "社区 " + grid.parentCode() + " 的网格编号已用完(001–999)",
+                "community " + grid.parentCode() + " has used every grid number (001–999)", null));
+        String communityName = d.find(grid.parentCode()).map(Draft.Row::name).orElse(grid.parentCode());
+        d.create(fresh, Level.GRID, communityName + "第" + Integer.parseInt(fresh.substring(grid.parentCode().length())) + "网格", grid.parentCode(),
+                Plane.inverse(other));
+        d.lineage(grid.code(), fresh, "split", other.getArea());
+        // the grid's micro-grids, and the neighbours across its boundary (they take the line's crossings as vertices)
+        List<Draft.Row> olds = new ArrayList<>(d.children(grid.code()));
+        for (Draft.Row n : d.inBox(Level.MICROGRID, grid.geom().getEnvelopeInternal())) {
+            if (!grid.code().equals(n.parentCode()) && n.geom().intersects(grid.geom())) {
+                olds.add(n);
+            }
+        }
+        List<Plane.Face> faces = Plane.faces(olds.stream().map(r -> Plane.forward(r.geom())).toList(), List.of(inside));
+        Map<Integer, String> target = new HashMap<>();
+        for (int i = 0; i < faces.size(); i++) {
+            Draft.Row owner = olds.get(faces.get(i).owner());
+            target.put(i, !grid.code().equals(owner.parentCode()) ? owner.parentCode()
+                    : keep.covers(faces.get(i).polygon().getInteriorPoint()) ? grid.code() : fresh);
+        }
+        regroup(olds, faces, target, parents);
+        parents.add(grid.code());
+        parents.add(fresh);
     }
 
     private void create(EditOp.CreateMicrogrids op, Set<String> parents) {

@@ -167,27 +167,13 @@ public class Preview {
             try {
                 ChangeSetService.scope(c, caller);
                 Draft d = Draft.load(c, id, regions);
-                Map<String, Geometry> before = new LinkedHashMap<>();
-                Map<String, Geometry> after = new LinkedHashMap<>();
-                List<Draft.Row> rows = new ArrayList<>();
-                for (Draft.Row r : d.overlay()) {
-                    if (r.level() != level || (!r.base() && r.deleted())) {
-                        continue;
-                    }
-                    rows.add(r);
-                    if (r.base()) {
-                        before.put(r.code(), d.baseShape(r.code()));
-                    }
-                    if (!r.deleted()) {
-                        after.put(r.code(), r.geom());
-                    }
-                }
-                Map<String, ElementPlacement.Counts> nb = placement.counts(c, before);
-                Map<String, ElementPlacement.Counts> na = placement.counts(c, after);
-                Map<String, Double> ab = areas(c, before);
-                Map<String, Double> aa = areas(c, after);
+                BeforeAfter ba = beforeAfter(d, Set.of(level));
+                Map<String, ElementPlacement.Counts> nb = placement.counts(c, ba.before());
+                Map<String, ElementPlacement.Counts> na = placement.counts(c, ba.after());
+                Map<String, Double> ab = areas(c, ba.before());
+                Map<String, Double> aa = areas(c, ba.after());
                 List<Map<String, Object>> out = new ArrayList<>();
-                for (Draft.Row r : rows) {
+                for (Draft.Row r : ba.rows()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("code", r.code());
                     m.put("name", r.name());
@@ -216,26 +202,12 @@ public class Preview {
 
     /** Households of every micro-grid and grid the draft changes, before and after, against the guideline. */
     private List<Map<String, Object>> households(Connection c, Draft d) throws SQLException {
-        Map<String, Geometry> before = new LinkedHashMap<>();
-        Map<String, Geometry> after = new LinkedHashMap<>();
-        List<Draft.Row> rows = new ArrayList<>();
-        for (Draft.Row r : d.overlay()) {
-            if (r.level() != Level.MICROGRID && r.level() != Level.GRID || (!r.base() && r.deleted())) {
-                continue;
-            }
-            rows.add(r);
-            if (r.base()) {
-                before.put(r.code(), d.baseShape(r.code()));
-            }
-            if (!r.deleted()) {
-                after.put(r.code(), r.geom());
-            }
-        }
-        Map<String, ElementPlacement.Counts> nb = placement.counts(c, before);
-        Map<String, ElementPlacement.Counts> na = placement.counts(c, after);
+        BeforeAfter ba = beforeAfter(d, Set.of(Level.MICROGRID, Level.GRID));
+        Map<String, ElementPlacement.Counts> nb = placement.counts(c, ba.before());
+        Map<String, ElementPlacement.Counts> na = placement.counts(c, ba.after());
         GridmapConfig.Edit g = config.edit();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Draft.Row r : rows) {
+        for (Draft.Row r : ba.rows()) {
             boolean micro = r.level() == Level.MICROGRID;
             int min = micro ? g.microgridHouseholdsMin() : g.gridHouseholdsMin();
             int max = micro ? g.microgridHouseholdsMax() : g.gridHouseholdsMax();
@@ -252,6 +224,29 @@ public class Preview {
             out.add(m);
         }
         return out;
+    }
+
+    /** The regions of some levels the draft changes, with their base geometry (before) and their draft one (after). */
+    private record BeforeAfter(List<Draft.Row> rows, Map<String, Geometry> before, Map<String, Geometry> after) {
+    }
+
+    private static BeforeAfter beforeAfter(Draft d, Set<Level> levels) {
+        Map<String, Geometry> before = new LinkedHashMap<>();
+        Map<String, Geometry> after = new LinkedHashMap<>();
+        List<Draft.Row> rows = new ArrayList<>();
+        for (Draft.Row r : d.overlay()) {
+            if (!levels.contains(r.level()) || (!r.base() && r.deleted())) {
+                continue; // created and retired again in the draft: never was
+            }
+            rows.add(r);
+            if (r.base()) {
+                before.put(r.code(), d.baseShape(r.code()));
+            }
+            if (!r.deleted()) {
+                after.put(r.code(), r.geom());
+            }
+        }
+        return new BeforeAfter(rows, before, after);
     }
 
     private static Map<String, Object> counts(List<ElementPlacement.Move> moves) {

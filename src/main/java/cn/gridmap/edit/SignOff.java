@@ -460,7 +460,7 @@ public class SignOff {
             if (r.level().ordinal() < Level.GRID.ordinal()) {
                 continue;
             }
-            List<String> chain = d.lineage(r.base() ? r.code() : r.parentCode()); // city first: index = level
+            List<String> chain = d.chain(r); // city first: index = level
             List<String> upTo = chain.subList(0, Math.min(chain.size(), level.ordinal() + 1));
             if (!caller.principal().scope().coversRegion(upTo)) {
                 throw new ApiException(403, "signing off at the " + level.wireName() + " step needs an area scope covering "

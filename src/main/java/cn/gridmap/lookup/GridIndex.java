@@ -839,45 +839,7 @@ public final class GridIndex {
         long classifyNanos;
 
         private void markSegment(double x1, double y1, double x2, double y2, int m, int pass, int[] count, int[] last) {
-            double sxMin = Math.min(x1, x2) - EPSILON;
-            double sxMax = Math.max(x1, x2) + EPSILON;
-            int ix0 = clamp((int) Math.floor((sxMin - minX) / cellW), nx);
-            int ix1 = clamp((int) Math.floor((sxMax - minX) / cellW), nx);
-            for (int ix = ix0; ix <= ix1; ix++) {
-                // the part of the segment over this column (closed, widened), then its y-range
-                double cx0 = Math.max(sxMin, minX + ix * cellW);
-                double cx1 = Math.min(sxMax, minX + (ix + 1) * cellW);
-                double ya;
-                double yb;
-                if (x1 == x2) {
-                    ya = y1;
-                    yb = y2;
-                } else {
-                    double t0 = (cx0 - x1) / (x2 - x1);
-                    double t1 = (cx1 - x1) / (x2 - x1);
-                    t0 = Math.max(0, Math.min(1, t0));
-                    t1 = Math.max(0, Math.min(1, t1));
-                    ya = y1 + t0 * (y2 - y1);
-                    yb = y1 + t1 * (y2 - y1);
-                }
-                double lo = Math.min(ya, yb) - EPSILON - 1e-12 * Math.abs(y2 - y1);
-                double hi = Math.max(ya, yb) + EPSILON + 1e-12 * Math.abs(y2 - y1);
-                int iy0 = clamp((int) Math.floor((lo - minY) / cellH), ny);
-                int iy1 = clamp((int) Math.floor((hi - minY) / cellH), ny);
-                for (int iy = iy0; iy <= iy1; iy++) {
-                    int c = iy * nx + ix;
-                    if (last[c] == m) {
-                        continue;
-                    }
-                    last[c] = m;
-                    if (pass == 0) {
-                        count[c]++;
-                    } else {
-                        int b = -(cells[c] + 2);
-                        cand[candStart[b] + count[c]++] = m;
-                    }
-                }
-            }
+            markSegmentIn(x1, y1, x2, y2, m, pass, count, last, 0, nx - 1, 0, ny - 1);
         }
 
         /**
@@ -978,7 +940,11 @@ public final class GridIndex {
             }
         }
 
-        /** {@link #markSegment} for the cells of one box (indices bx0..bx1, by0..by1), counting per box cell. */
+        /**
+         * Marks the cells (of the box bx0..bx1, by0..by1; the whole raster for a full build) that a segment, widened
+         * by {@link #EPSILON}, touches: pass 0 counts micro-grids per cell, pass 1 fills the candidate lists. Counts
+         * are per box cell.
+         */
         private void markSegmentIn(double x1, double y1, double x2, double y2, int m, int pass, int[] count, int[] last, int bx0, int bx1, int by0,
                 int by1) {
             double sxMin = Math.min(x1, x2) - EPSILON;

@@ -98,13 +98,37 @@ final class GridIndexLoader {
 
     /** An index of a past generation (its regions as they were), in one snapshot. */
     static GridIndex loadGeneration(Connection c, double cellSize, int generation) throws SQLException {
-        try (java.sql.PreparedStatement regions = c.prepareStatement(REGIONS.replace("generation_high IS NULL", AT));
-                java.sql.PreparedStatement geoms = c.prepareStatement(GEOMETRIES.replace("generation_high IS NULL", AT))) {
-            for (java.sql.PreparedStatement ps : new java.sql.PreparedStatement[] {regions, geoms}) {
-                ps.setInt(1, generation);
-                ps.setInt(2, generation);
+        GridIndex.Builder b = new GridIndex.Builder(version(c), cellSize).generation(generation);
+        fill(c, b, REGIONS.replace("generation_high IS NULL", AT), GEOMETRIES.replace("generation_high IS NULL", AT), generation);
+        return b.build();
+    }
+
+    static GridIndex load(Connection c, double cellSize) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        int isolation = c.getTransactionIsolation();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            GridIndex.Builder b = new GridIndex.Builder(version(c), cellSize).generation(generation(c));
+            fill(c, b, REGIONS, GEOMETRIES, null);
+            c.commit();
+            return b.build();
+        } finally {
+            c.rollback();
+            c.setTransactionIsolation(isolation);
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Reads the regions and the grid and micro-grid geometries into the builder ({@code generation}: binds AT's two parameters). */
+    private static void fill(Connection c, GridIndex.Builder b, String regionsSql, String geomsSql, Integer generation) throws SQLException {
+        try (java.sql.PreparedStatement regions = c.prepareStatement(regionsSql); java.sql.PreparedStatement geoms = c.prepareStatement(geomsSql)) {
+            if (generation != null) {
+                for (java.sql.PreparedStatement ps : new java.sql.PreparedStatement[] {regions, geoms}) {
+                    ps.setInt(1, generation);
+                    ps.setInt(2, generation);
+                }
             }
-            GridIndex.Builder b = new GridIndex.Builder(version(c), cellSize).generation(generation);
             try (ResultSet rs = regions.executeQuery()) {
                 while (rs.next()) {
                     b.region(new GridIndex.RegionRow(rs.getString(1), rs.getString(2), Level.fromWire(rs.getString(3)), rs.getString(4)));
@@ -124,50 +148,6 @@ final class GridIndexLoader {
             } catch (ParseException e) {
                 throw new SQLException("unreadable region geometry: " + e.getMessage(), e);
             }
-            return b.build();
-        }
-    }
-
-    static GridIndex load(Connection c, double cellSize) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        int isolation = c.getTransactionIsolation();
-        c.setAutoCommit(false);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (Statement s = c.createStatement()) {
-            GridIndex.Builder b;
-            try (ResultSet rs = s.executeQuery(VERSION)) {
-                rs.next();
-                b = new GridIndex.Builder(rs.getLong(1), cellSize);
-            }
-            try (ResultSet rs = s.executeQuery(GENERATION)) {
-                rs.next();
-                b.generation(rs.getInt(1));
-            }
-            try (ResultSet rs = s.executeQuery(REGIONS)) {
-                while (rs.next()) {
-                    b.region(new GridIndex.RegionRow(rs.getString(1), rs.getString(2), Level.fromWire(rs.getString(3)), rs.getString(4)));
-                }
-            }
-            s.setFetchSize(2000);
-            WKBReader wkb = new WKBReader(Geometries.STORAGE);
-            try (ResultSet rs = s.executeQuery(GEOMETRIES)) {
-                while (rs.next()) {
-                    MultiPolygon g = (MultiPolygon) wkb.read(rs.getBytes(3));
-                    if ("microgrid".equals(rs.getString(2))) {
-                        b.microgridGeometry(rs.getString(1), g);
-                    } else {
-                        b.gridGeometry(rs.getString(1), g);
-                    }
-                }
-            } catch (ParseException e) {
-                throw new SQLException("unreadable micro-grid geometry: " + e.getMessage(), e);
-            }
-            c.commit();
-            return b.build();
-        } finally {
-            c.rollback();
-            c.setTransactionIsolation(isolation);
-            c.setAutoCommit(auto);
         }
     }
 }

@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -81,7 +79,7 @@ public class PointLookupService {
 
     /** A parsed request: the point in WGS84 and the options. */
     /** {@code asOf}: the day whose generation answers (null: now). */
-    public record Query(InputCrs crs, double x, double y, double lon, double lat, Level level, String engine, java.time.LocalDate asOf) {
+    public record Query(InputCrs crs, double x, double y, double lon, double lat, Level level, String engine, LocalDate asOf) {
         /** Answered by SQL on a worker thread (the PostGIS engine, or a past generation). */
         public boolean blocking() {
             return engine.equals(POSTGIS) || asOf != null;
@@ -108,7 +106,7 @@ public class PointLookupService {
                 throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + level + "'");
             }
         }
-        java.time.LocalDate day = asOf == null || asOf.isBlank() ? null : RegionService.day(asOf);
+        LocalDate day = asOf == null || asOf.isBlank() ? null : RegionService.day(asOf);
         return new Query(crs, xy[0], xy[1], ll[0], ll[1], l, e, day);
     }
 

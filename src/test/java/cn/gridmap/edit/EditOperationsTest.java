@@ -7,9 +7,6 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +100,31 @@ class EditOperationsTest {
         // a line that does not cross the micro-grid cuts nothing
         op(id, "{\"revision\":2,\"op\":\"split\",\"code\":\"" + m + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":[[119.0,31.0],[119.001,31.0]]}}")
                 .then().statusCode(422).body("issues[0].rule", equalTo("line-misses"));
+    }
+
+    @Test
+    void aGridSplitInTwoMakesANewGridOfTheCommunityAndMovesTheMicrogridsOnItsSide() throws Exception {
+        String grid = row("SELECT g.code FROM region g WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? AND (SELECT count(*) "
+                + "FROM region m WHERE m.parent_code = g.code AND m.generation_high IS NULL) >= 6 ORDER BY g.code OFFSET 20 LIMIT 1", DISTRICT + "%")[0];
+        String community = grid.substring(0, 12);
+        int highest = Integer.parseInt(row("SELECT max(code) FROM region WHERE parent_code = ? AND level = 'grid'", community)[0].substring(12));
+        String fresh = community + String.format("%03d", highest + 1);
+        long id = newChangeSet("grid split", null);
+        JsonPath r = op(id, "{\"revision\":0,\"op\":\"split\",\"code\":\"" + grid + "\",\"line\":" + lineAcross(grid) + "}").then()
+                .log().ifValidationFails().statusCode(200).extract().jsonPath();
+        assertTrue(r.getList("changed").contains(grid) && r.getList("changed").contains(fresh), r.prettify());
+        assertEquals(community, row("SELECT parent_code FROM change_set_region WHERE change_set_id = ? AND code = ?", id, fresh)[0]);
+        assertEquals("split", row("SELECT relation FROM change_set_lineage WHERE change_set_id = ? AND from_code = ? AND to_code = ?", id, grid, fresh)[0]);
+        for (String g : List.of(grid, fresh)) {
+            assertEquals("t", row("SELECT ST_Equals(g.geom, (SELECT ST_Union(x.geom) FROM (SELECT geom FROM change_set_region WHERE change_set_id = ? "
+                    + "AND parent_code = ? AND NOT deleted UNION ALL SELECT r.geom FROM region r WHERE r.parent_code = ? AND r.generation_high IS NULL "
+                    + "AND r.code NOT IN (SELECT code FROM change_set_region WHERE change_set_id = ?)) x)) FROM change_set_region g "
+                    + "WHERE g.change_set_id = ? AND g.code = ?", id, g, g, id, id, g)[0], g);
+        }
+        assertTrue(Integer.parseInt(row("SELECT count(*) FROM change_set_region WHERE change_set_id = ? AND parent_code = ? AND NOT deleted", id, fresh)[0]) > 0);
+        assertEquals("t", row("SELECT ST_Area(ST_SymDifference((SELECT ST_Union(geom) FROM change_set_region WHERE change_set_id = ? AND code IN (?, ?)), "
+                + "(SELECT geom FROM region WHERE code = ? AND generation_high IS NULL))::geography) < 1", id, grid, fresh, grid)[0], "the two grids are the old one");
+        assertNoOverlapsOrGaps(id, grid);
     }
 
     /** A vertical line through a draft region's point on surface. */

@@ -33,8 +33,8 @@ import jakarta.inject.Inject;
  * A seeded random walk of edits over one community (fixed seed: the same run every time): reshaped edges, splits,
  * merges, moves, new micro-grids and renames, chosen from the draft as it stands. After every operation — accepted
  * or refused — the draft holds all invariants: valid micro-grids, none overlapping, every grid exactly the union of
- * its micro-grids and in one piece, together exactly the community, every code under its grid and never one used
- * before; a refused operation changed nothing.
+ * its micro-grids and in one piece, together exactly the community (whose locked boundary takes new vertices on the
+ * 1 cm grid but never moves), every code under its grid and never one used before; a refused operation changed nothing.
  */
 @QuarkusTest
 class RandomEditsPropertyTest {
@@ -64,7 +64,8 @@ class RandomEditsPropertyTest {
         Map<String, Integer> tally = new TreeMap<>();
         int revision = 0;
         for (int step = 0; step < STEPS; step++) {
-            String kind = List.of("reshapeEdge", "reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "rename").get(random.nextInt(7));
+            String kind = List.of("reshapeEdge", "reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "rename", "splitGrid")
+                    .get(random.nextInt(8));
             String body = op(id, community, kind, revision, random);
             if (body == null) {
                 continue;
@@ -126,6 +127,14 @@ class RandomEditsPropertyTest {
                 String[] m = ms.get(random.nextInt(ms.size()));
                 return head + "\"codes\":[\"" + m[0] + "\"],\"toGrid\":\"" + m[1] + "\"}";
             }
+            case "splitGrid" -> {
+                List<String[]> gs = rows("SELECT DISTINCT parent_code FROM " + draft + " d WHERE code LIKE '" + community + "%' ORDER BY 1");
+                String grid = gs.get(random.nextInt(gs.size()))[0];
+                String[] b = rows("SELECT ST_XMin(e) - 0.001, ST_XMax(e) + 0.001, ST_YMin(e) + (ST_YMax(e) - ST_YMin(e)) * " + (0.3 + 0.4 * random.nextDouble())
+                        + " FROM (SELECT ST_Extent(geom)::box2d e FROM " + draft + " d WHERE parent_code = '" + grid + "') x").get(0);
+                return "{\"revision\":" + revision + ",\"op\":\"split\",\"code\":\"" + grid + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":[["
+                        + b[0] + "," + b[2] + "],[" + b[1] + "," + b[2] + "]]}}";
+            }
             default -> {
                 List<String[]> gs = rows("SELECT DISTINCT parent_code FROM " + draft + " d WHERE code LIKE '" + community + "%' ORDER BY 1");
                 String grid = gs.get(random.nextInt(gs.size()))[0];
@@ -157,8 +166,14 @@ class RandomEditsPropertyTest {
         checks.put("grids that are not the union of their micro-grids, or in pieces", "SELECT count(*) FROM " + grids + " g WHERE "
                 + "ST_NumGeometries(g.geom) <> 1 OR ST_Area(ST_SymDifference(g.geom, (SELECT ST_Union(m.geom) FROM " + micro
                 + " m WHERE m.parent_code = g.code))::geography) > 0.01");
+        String draftCommunity = "(SELECT geom FROM change_set_region WHERE change_set_id = " + id + " AND code = '" + community + "' UNION ALL "
+                + "SELECT geom FROM region WHERE code = '" + community + "' AND generation_high IS NULL AND NOT EXISTS (SELECT 1 FROM change_set_region "
+                + "WHERE change_set_id = " + id + " AND code = '" + community + "'))";
         checks.put("a gap or spill against the community", "SELECT (ST_Area(ST_SymDifference((SELECT ST_Union(geom) FROM " + micro + " m), "
-                + "(SELECT geom FROM region WHERE code = '" + community + "' AND generation_high IS NULL))::geography) > 0.5)::int");
+                + "(SELECT geom FROM " + draftCommunity + " x))::geography) > 0.01)::int");
+        // the community's boundary is locked: it may take new vertices on the 1 cm grid, never move (2 cm, about 2e-7 degrees)
+        checks.put("the community's boundary moved", "SELECT (ST_HausdorffDistance((SELECT geom FROM " + draftCommunity + " x), "
+                + "(SELECT geom FROM region WHERE code = '" + community + "' AND generation_high IS NULL)) > 2.5e-7)::int");
         checks.put("codes not under their grid", "SELECT count(*) FROM " + micro + " m WHERE m.code NOT LIKE m.parent_code || '___' OR right(m.code, 3) = '000'");
         checks.put("codes used twice", "SELECT count(*) - count(DISTINCT code) FROM " + micro + " m");
         checks.put("new codes used before", "SELECT count(*) FROM change_set_region n WHERE n.change_set_id = " + id + " AND NOT n.in_base "
