@@ -24,6 +24,8 @@ CREATE TABLE change_set (
     generation      INTEGER REFERENCES generation (id),
     -- the warnings of the whole draft after its last operation
     issues          JSONB NOT NULL DEFAULT '[]'::jsonb,
+    -- the codes of every region the draft changes and of their ancestors below the city: who may see it (area scope)
+    touches         TEXT[] NOT NULL DEFAULT '{}',
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );

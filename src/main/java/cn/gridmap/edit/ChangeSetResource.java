@@ -52,22 +52,23 @@ public class ChangeSetResource {
     }
 
     @GET
-    @Operation(summary = "Change sets, newest first, optionally of one state (draft, submitted, approved, scheduled, published, withdrawn)")
-    public List<ChangeSetService.ChangeSet> list(@QueryParam("state") String state, @QueryParam("limit") String limit,
-            @QueryParam("offset") String offset) {
+    @Operation(summary = "Change sets in the caller's area (or her own), newest first, optionally of one state (draft, submitted, approved, "
+            + "scheduled, published, withdrawn); queue=true: the submitted ones whose next step she may sign")
+    public List<ChangeSetService.ChangeSet> list(@QueryParam("state") String state, @QueryParam("queue") boolean queue,
+            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         int l = Params.integer(limit, "limit", 50);
         int o = Params.integer(offset, "offset", 0);
         if (l < 1 || l > 500 || o < 0) {
             throw ApiException.badRequest("limit must be between 1 and 500, offset not negative");
         }
-        return service.list(state, l, o);
+        return service.list(callers.current(), state, queue, l, o, signOff);
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "One change set with its author, operations, issues and summary")
     public ChangeSetService.ChangeSet get(@PathParam("id") String id) {
-        return service.get(id(id));
+        return service.get(callers.current(), id(id));
     }
 
     @GET
@@ -76,7 +77,7 @@ public class ChangeSetResource {
     @Operation(summary = "The shared boundary of two adjacent regions of one level (a, b) in the draft, as LineStrings whose "
             + "end nodes are pinned; 422 with the issue when they share none")
     public ObjectNode edges(@PathParam("id") String id, @QueryParam("a") String a, @QueryParam("b") String b) {
-        return service.edges(id(id), a, b);
+        return service.edges(callers.current(), id(id), a, b);
     }
 
     @GET
@@ -85,7 +86,7 @@ public class ChangeSetResource {
     @Operation(summary = "The draft view of one level (base generation + the change set's overlay), optionally in a bbox, as GeoJSON; "
             + "features say changed/created, retired codes are listed")
     public ObjectNode regions(@PathParam("id") String id, @QueryParam("level") String level, @QueryParam("bbox") String bbox) {
-        return service.regions(id(id), level == null ? "microgrid" : level, bbox);
+        return service.regions(callers.current(), id(id), level == null ? "microgrid" : level, bbox);
     }
 
     @GET

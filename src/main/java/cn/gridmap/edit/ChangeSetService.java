@@ -126,6 +126,30 @@ public class ChangeSetService {
         }
     }
 
+    /** One change set as a caller may see it: the whole city, one touching her area, or her own (else 404). */
+    public ChangeSet get(Caller caller, long id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ChangeSetSql.VISIBLE)) {
+            bindArea(c, ps, 1, caller);
+            ps.setLong(4, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw ApiException.notFound("no change set " + id + " in your area");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set query failed: " + e.getMessage(), e);
+        }
+        return get(id);
+    }
+
+    /** Binds (all, codes, author) of the area filter from parameter {@code i}. */
+    private static void bindArea(Connection c, PreparedStatement ps, int i, Caller caller) throws SQLException {
+        AreaScope scope = caller.principal().scope();
+        ps.setBoolean(i, scope.all() || caller.principal().has(cn.gridmap.security.Roles.ADMIN));
+        ps.setArray(i + 1, c.createArrayOf("text", scope.codes().toArray()));
+        ps.setString(i + 2, caller.name());
+    }
+
     public ChangeSet get(long id) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ChangeSetSql.BY_ID)) {
             ps.setLong(1, id);
@@ -141,23 +165,28 @@ public class ChangeSetService {
     }
 
     /** The newest first; without ops (GET one for them). */
-    public List<ChangeSet> list(String state, int limit, int offset) {
+    public List<ChangeSet> list(Caller caller, String state, boolean queue, int limit, int offset, SignOff signOff) {
         if (state != null && !state.isBlank() && !STATES.contains(state.trim())) {
             throw ApiException.badRequest("state must be one of " + new java.util.TreeSet<>(STATES) + ", got '" + state + "'");
         }
         String s = state == null || state.isBlank() ? null : state.trim();
+        String st = queue ? "submitted" : s;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(ChangeSetSql.LIST)) {
-            ps.setString(1, s);
-            ps.setString(2, s);
-            ps.setInt(3, limit);
-            ps.setInt(4, offset);
+            ps.setString(1, st);
+            ps.setString(2, st);
+            bindArea(c, ps, 3, caller);
+            ps.setInt(6, queue ? 10_000 : limit);
+            ps.setInt(7, queue ? 0 : offset);
             List<ChangeSet> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(changeSet(c, rs, false));
+                    ChangeSet cs = changeSet(c, rs, false);
+                    if (!queue || (!cs.author().equals(caller.name()) && signOff.canSignNext(c, caller, cs.id()))) {
+                        out.add(cs);
+                    }
                 }
             }
-            return out;
+            return queue ? out.subList(Math.min(offset, out.size()), Math.min(offset + limit, out.size())) : out;
         } catch (SQLException e) {
             throw new IllegalStateException("change set query failed: " + e.getMessage(), e);
         }
@@ -167,8 +196,8 @@ public class ChangeSetService {
      * The shared boundary of two regions of one level in the draft view, as a FeatureCollection of LineStrings whose
      * end nodes are pinned (an edit of the edge keeps them); 422 with the issue when they share no boundary.
      */
-    public ObjectNode edges(long id, String a, String b) {
-        get(id);
+    public ObjectNode edges(Caller caller, long id, String a, String b) {
+        get(caller, id);
         if (a == null || b == null || a.isBlank() || b.isBlank()) {
             throw ApiException.badRequest("a and b (two region codes of one level) are required");
         }
@@ -211,8 +240,8 @@ public class ChangeSetService {
      * or join the base ones, retired ones are left out), optionally within a bbox, as GeoJSON. Each feature says
      * whether the change set changed it ({@code changed}, {@code created}).
      */
-    public ObjectNode regions(long id, String levelName, String bboxText) {
-        get(id);
+    public ObjectNode regions(Caller caller, long id, String levelName, String bboxText) {
+        get(caller, id);
         Level level = Level.fromWire(levelName);
         if (level == null) {
             throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + levelName + "'");
@@ -307,7 +336,7 @@ public class ChangeSetService {
                     ps.executeUpdate();
                 }
                 List<Issue> all = draftWarnings(d, checks);
-                bump(c, id, cs.revision() + 1, all);
+                bump(c, id, cs.revision() + 1, all, d);
                 org.jboss.logging.Logger.getLogger(ChangeSetService.class).debugf("op %s: compute+checks %d ms, store+warnings %d ms",
                         op.name(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
                 audit.record(c, caller, "changeset.op", "changeset:" + id, out.changed(), null, "ok", op.name());
@@ -396,7 +425,7 @@ public class ChangeSetService {
     private OpResult replayAndBump(Connection c, Caller caller, long id, Locked cs, String action, String detail) throws SQLException {
         Checks checks = checks(c, cs.unlocks());
         Replayed replayed = replay(c, id, checks);
-        bump(c, id, cs.revision() + 1, draftWarnings(replayed.draft(), checks));
+        bump(c, id, cs.revision() + 1, draftWarnings(replayed.draft(), checks), replayed.draft());
         audit.record(c, caller, action, "changeset:" + id, replayed.changed(), null, "ok", detail);
         return new OpResult(cs.revision() + 1, replayed.changed(), List.of(), summary(replayed.draft()));
     }
@@ -524,11 +553,19 @@ public class ChangeSetService {
         return cs;
     }
 
-    private static void bump(Connection c, long id, int revision, List<Issue> issues) throws SQLException {
+    private static void bump(Connection c, long id, int revision, List<Issue> issues, Draft d) throws SQLException {
+        java.util.Set<String> touches = new java.util.TreeSet<>();
+        for (Draft.Row r : d.overlay()) {
+            if (r.level().ordinal() >= Level.COMMUNITY.ordinal() && !(r.deleted() && !r.base())) {
+                List<String> chain = d.chain(r);
+                touches.addAll(chain.subList(Math.min(1, chain.size()), chain.size())); // not the city: every change set is in it
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.BUMP)) {
             ps.setInt(1, revision);
             ps.setString(2, JSON.valueToTree(issues).toString());
-            ps.setLong(3, id);
+            ps.setArray(3, c.createArrayOf("text", touches.toArray()));
+            ps.setLong(4, id);
             ps.executeUpdate();
         }
     }

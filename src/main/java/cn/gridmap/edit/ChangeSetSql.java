@@ -6,8 +6,12 @@ final class ChangeSetSql {
             + "effective_from, chain, generation, issues::text";
     static final String INSERT = "INSERT INTO change_set (title, description, author, base_generation, unlocks) VALUES (?, ?, ?, ?, ?) RETURNING id";
     static final String BY_ID = "SELECT " + COLUMNS + " FROM change_set WHERE id = ?";
-    /** Optional state filter: a NULL parameter lists every state. */
-    static final String LIST = "SELECT " + COLUMNS + " FROM change_set WHERE (?::text IS NULL OR state = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
+    /**
+     * Optional state filter (a NULL parameter lists every state), then the caller's area: the whole city, a change set
+     * touching a region of her scope, or her own.
+     */
+    static final String LIST = "SELECT " + COLUMNS + " FROM change_set WHERE (?::text IS NULL OR state = ?) "
+            + "AND (?::boolean OR touches && ?::text[] OR author = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
     static final String OPS = "SELECT seq, revision, op::text, undone, created_at FROM change_set_op WHERE change_set_id = ? ORDER BY seq";
     /** The whole overlay of a change set: code, level, name, parent, deleted, WKB, in_base. */
     static final String OVERLAY_ALL = "SELECT code, level, name, parent_code, deleted, ST_AsBinary(geom), in_base FROM change_set_region "
@@ -55,7 +59,8 @@ final class ChangeSetSql {
             + "name = EXCLUDED.name, parent_code = EXCLUDED.parent_code, geom = EXCLUDED.geom, deleted = EXCLUDED.deleted";
     static final String MARK_UNDONE = "UPDATE change_set_op SET undone = ? WHERE change_set_id = ? AND seq = ?";
     static final String CLEAR_OVERLAY = "DELETE FROM change_set_region WHERE change_set_id = ? RETURNING code";
-    static final String BUMP = "UPDATE change_set SET revision = ?, issues = ?::jsonb, updated_at = now() WHERE id = ?";
+    static final String BUMP = "UPDATE change_set SET revision = ?, issues = ?::jsonb, touches = ?, updated_at = now() WHERE id = ?";
+    static final String VISIBLE = "SELECT ?::boolean OR touches && ?::text[] OR author = ? FROM change_set WHERE id = ?";
 
     private ChangeSetSql() {
     }

@@ -113,7 +113,7 @@ public class Preview {
         if (kind != null && !kind.isBlank() && !ElementPlacement.KINDS.containsKey(kind.trim())) {
             throw ApiException.badRequest("kind must be one of " + ElementPlacement.KINDS.keySet() + ", got '" + kind + "'");
         }
-        ChangeSetService.ChangeSet cs = changeSets.get(id);
+        ChangeSetService.ChangeSet cs = changeSets.get(caller, id);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -161,7 +161,7 @@ public class Preview {
         if (level == null) {
             throw ApiException.badRequest("level must be one of city, district, street, community, grid, microgrid; got '" + levelName + "'");
         }
-        changeSets.get(id);
+        changeSets.get(caller, id);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

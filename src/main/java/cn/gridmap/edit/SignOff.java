@@ -185,6 +185,9 @@ public class SignOff {
                 if (caller.name().equals(cs.author())) {
                     throw new ApiException(403, "nobody signs off their own change set");
                 }
+                if (!caller.principal().has(Roles.ADMIN) && approvals(c, id).stream().anyMatch(a -> a.counts() && a.approver().equals(caller.name()))) {
+                    throw new ApiException(403, "you signed a step of change set " + id + " already: each step is another approver's");
+                }
                 List<String> chain = chainOf(c, id);
                 int step = (int) approvals(c, id).stream().filter(a -> a.counts() && a.decision().equals("approve")).count() + 1;
                 String level = chain.get(step - 1);
@@ -450,7 +453,28 @@ public class SignOff {
         return d.baseShape(r.code());
     }
 
-    /** The approver's scope must cover, at the step's level, every region the change set changes (its ancestor there). */
+    /** Whether the caller may sign the next step of a submitted change set (the queue of an approver). */
+    boolean canSignNext(Connection c, Caller caller, long id) throws SQLException {
+        if (!caller.principal().has(Roles.APPROVER) && !caller.principal().has(Roles.ADMIN)) {
+            return false;
+        }
+        List<String> chain = chainOf(c, id);
+        int step = (int) approvals(c, id).stream().filter(a -> a.counts() && a.decision().equals("approve")).count();
+        if (chain == null || step >= chain.size()) {
+            return false;
+        }
+        try {
+            requireApproverScope(caller, c, id, Level.fromWire(chain.get(step)));
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The step's level names the approver: her scope must hold, for every region the change set changes, its ancestor
+     * at that level itself (a wider scope does not sign a narrower step), unless it is the whole city.
+     */
     private void requireApproverScope(Caller caller, Connection c, long id, Level level) throws SQLException {
         if (caller.principal().scope().all()) {
             return;
@@ -461,10 +485,11 @@ public class SignOff {
                 continue;
             }
             List<String> chain = d.chain(r); // city first: index = level
-            List<String> upTo = chain.subList(0, Math.min(chain.size(), level.ordinal() + 1));
-            if (!caller.principal().scope().coversRegion(upTo)) {
-                throw new ApiException(403, "signing off at the " + level.wireName() + " step needs an area scope covering "
-                        + upTo.get(upTo.size() - 1) + "; yours is " + caller.principal().scope().codes());
+            String at = chain.get(Math.min(chain.size() - 1, level.ordinal()));
+            // the step belongs to that level: the community's approver signs the community step, the street's the street step
+            if (!caller.principal().scope().codes().contains(at)) {
+                throw new ApiException(403, "the " + level.wireName() + " step is signed by an approver of " + at + " (or one for the whole city); "
+                        + "your scope is " + caller.principal().scope().codes());
             }
         }
     }
@@ -474,7 +499,8 @@ public class SignOff {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return List.of((String[]) rs.getArray(1).getArray());
+                java.sql.Array a = rs.getArray(1);
+                return a == null ? null : List.of((String[]) a.getArray());
             }
         }
     }

@@ -62,6 +62,7 @@ class EditBench {
         AsAdmin.off();
         String planner = Logins.token("bench-planner", List.of(Roles.PLANNER), List.of("321100"), false);
         String approver = Logins.token("bench-approver", List.of(Roles.APPROVER), List.of("321100"), false);
+        String approver2 = Logins.token("bench-approver-2", List.of(Roles.APPROVER), List.of("321100"), false);
         List<String[]> pairs = new ArrayList<>();
         try (Connection c = owner.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery("SELECT a.code, b.code FROM region a "
                 + "JOIN region b ON b.parent_code = a.parent_code AND b.code > a.code WHERE a.level = 'grid' AND a.generation_high IS NULL "
@@ -110,7 +111,7 @@ class EditBench {
                     .extract().jsonPath().getLong("moves.total");
             EditFixtures.as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + today + "\"}").post("/api/changesets/" + cs + "/submit").then().statusCode(200);
             EditFixtures.as(approver).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + cs + "/approvals").then().statusCode(200);
-            EditFixtures.as(approver).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + cs + "/approvals").then().statusCode(200);
+            EditFixtures.as(approver2).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + cs + "/approvals").then().statusCode(200);
             long t0 = System.nanoTime();
             Response r = EditFixtures.as(planner).body("{\"revision\":1}").post("/api/changesets/" + cs + "/publish");
             long t1 = System.nanoTime();
@@ -140,8 +141,8 @@ class EditBench {
         long movedWhole = given().header("Authorization", "Bearer " + planner).get("/api/changesets/" + cs + "/preview?limit=1").then().statusCode(200)
                 .extract().jsonPath().getLong("moves.total");
         EditFixtures.as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + today + "\"}").post("/api/changesets/" + cs + "/submit").then().statusCode(200);
-        for (int i = 0; i < 2; i++) {
-            EditFixtures.as(approver).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + cs + "/approvals").then().statusCode(200);
+        for (String a : List.of(approver, approver2)) {
+            EditFixtures.as(a).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + cs + "/approvals").then().statusCode(200);
         }
         long m0 = System.nanoTime();
         Response pm = EditFixtures.as(planner).body("{\"revision\":1}").post("/api/changesets/" + cs + "/publish");

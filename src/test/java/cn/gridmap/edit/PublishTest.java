@@ -183,6 +183,33 @@ class PublishTest {
     }
 
     @Test
+    void aChangeSetIsSeenOnlyInItsAreaAndQueuedForTheApproverOfItsNextStep() throws Exception {
+        String[] mh = fx.movable(DISTRICT, 12);
+        String m = mh[0];
+        long id = fx.moveDraft("只在本区可见", m, mh[1]);
+        String elsewhere = Logins.token("scope-planner-321181", List.of(Roles.PLANNER), List.of("321181"), false);
+        as(elsewhere).get("/api/changesets").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem((int) id)));
+        as(elsewhere).get("/api/changesets/" + id).then().statusCode(404);
+        as(elsewhere).get("/api/changesets/" + id + "/preview").then().statusCode(404);
+        as(elsewhere).get("/api/changesets/" + id + "/regions?level=grid").then().statusCode(404);
+        as(planner).get("/api/changesets").then().statusCode(200).body("id", hasItem((int) id));
+        as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + TODAY + "\"}").post("/api/changesets/" + id + "/submit").then().statusCode(200);
+        String community = EditFixtures.communityApprover(m);
+        String street = EditFixtures.streetApprover(m);
+        String otherCommunity = Logins.token("approver-other-community", List.of(Roles.APPROVER), List.of("321181001001"), false);
+        as(community).get("/api/changesets?queue=true").then().statusCode(200).body("id", hasItem((int) id));
+        as(street).get("/api/changesets?queue=true").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem((int) id)));
+        as(otherCommunity).get("/api/changesets?queue=true").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem((int) id)));
+        as(planner).get("/api/changesets?queue=true").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem((int) id)));
+        // the community step is the community's: the street's approver does not sign it, nor anyone two steps
+        as(street).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + id + "/approvals").then().statusCode(403);
+        as(community).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + id + "/approvals").then().statusCode(200);
+        as(community).get("/api/changesets?queue=true").then().statusCode(200).body("id", org.hamcrest.Matchers.not(hasItem((int) id)));
+        as(street).get("/api/changesets?queue=true").then().statusCode(200).body("id", hasItem((int) id));
+        as(community).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + id + "/approvals").then().statusCode(403);
+    }
+
+    @Test
     void aFutureEffectiveDateSchedulesThePublishingForThatDay() throws Exception {
         String[] mh = fx.movable(DISTRICT, 6);
         long id = fx.moveDraft("定期生效", mh[0], mh[1]);
