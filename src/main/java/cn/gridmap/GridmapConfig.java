@@ -63,6 +63,10 @@ public interface GridmapConfig {
         @WithDefault("5000")
         long webhookPollMillis();
 
+        /** A comment on every open Server-Sent Events stream this often (seconds), so that proxies keep it open. */
+        @WithDefault("25")
+        long streamHeartbeatSeconds();
+
         /** The first retry of a failed webhook delivery waits this long (seconds); each further one twice as long. */
         @WithDefault("2")
         double webhookBackoffSeconds();

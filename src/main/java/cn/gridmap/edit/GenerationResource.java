@@ -42,25 +42,10 @@ public class GenerationResource {
     @GET
     @Path("/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Server-Sent Events: one event 'generation' {generation, effectiveFrom, changed, extent} per publish, from now on")
+    @Operation(summary = "Server-Sent Events: one event 'generation' {generation, effectiveFrom, changed, extent} per publish, from now on "
+            + "(a comment every gridmap.edit.stream-heartbeat-seconds keeps proxies from closing the stream)")
     public void stream(@Context SseEventSink sink, @Context Sse sse) {
-        sink.send(sse.newEventBuilder().comment("gridmap: one event per published generation").build());
-        java.util.concurrent.atomic.AtomicReference<io.smallrye.mutiny.subscription.Cancellable> subscription = new java.util.concurrent.atomic.AtomicReference<>();
-        subscription.set(notifications.stream().subscribe().with(n -> {
-            if (sink.isClosed()) {
-                io.smallrye.mutiny.subscription.Cancellable c = subscription.get();
-                if (c != null) {
-                    c.cancel();
-                }
-                return;
-            }
-            sink.send(sse.newEventBuilder().name("generation").id(String.valueOf(n.generation())).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                    .data(Notifications.Notice.class, n).build()).whenComplete((ok, failed) -> {
-                        if (failed != null) {
-                            sink.close();
-                        }
-                    });
-        }));
+        notifications.listen(sink, sse);
     }
 
     @GET

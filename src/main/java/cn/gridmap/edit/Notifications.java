@@ -36,8 +36,6 @@ import cn.gridmap.security.PersonalDataProtector;
 import cn.gridmap.web.ApiException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -73,7 +71,11 @@ public class Notifications {
     private final PersonalDataProtector protector;
     private final Audit audit;
     private final GridmapConfig config;
-    private final BroadcastProcessor<Notice> stream = BroadcastProcessor.create();
+    /** The open Server-Sent Event streams of this replica. */
+    private final java.util.Set<Listener> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private record Listener(jakarta.ws.rs.sse.SseEventSink sink, jakarta.ws.rs.sse.Sse sse) {
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final AtomicBoolean wake = new AtomicBoolean();
     private ScheduledExecutorService dispatcher;
@@ -96,6 +98,8 @@ public class Notifications {
         });
         long every = config.edit().webhookPollMillis();
         dispatcher.scheduleWithFixedDelay(this::dispatchDue, every, every, TimeUnit.MILLISECONDS);
+        long beat = config.edit().streamHeartbeatSeconds();
+        dispatcher.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.SECONDS);
         listener.subscribe(CHANNEL, new PgListener.Subscriber() {
             @Override
             public void notified(String payload) {
@@ -118,12 +122,41 @@ public class Notifications {
         if (dispatcher != null) {
             dispatcher.shutdownNow();
         }
-        stream.onComplete();
+        listeners.forEach(l -> l.sink().close());
     }
 
-    /** The notices of the publishes from now on (Server-Sent Events). */
-    public Multi<Notice> stream() {
-        return stream;
+    /** A new Server-Sent Events stream: a first comment, then an event per publish and a comment as heartbeat. */
+    public void listen(jakarta.ws.rs.sse.SseEventSink sink, jakarta.ws.rs.sse.Sse sse) {
+        Listener l = new Listener(sink, sse);
+        listeners.add(l);
+        send(l, sse.newEventBuilder().comment("gridmap: one event per published generation").build());
+    }
+
+    private void heartbeat() {
+        for (Listener l : listeners) {
+            send(l, l.sse().newEventBuilder().comment("heartbeat").build());
+        }
+    }
+
+    private void broadcast(Notice n) {
+        for (Listener l : listeners) {
+            send(l, l.sse().newEventBuilder().name("generation").id(String.valueOf(n.generation()))
+                    .mediaType(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE).data(Notice.class, n).build());
+        }
+    }
+
+    /** Sends on one stream; a closed or failing stream is dropped. */
+    private void send(Listener l, jakarta.ws.rs.sse.OutboundSseEvent event) {
+        if (l.sink().isClosed()) {
+            listeners.remove(l);
+            return;
+        }
+        l.sink().send(event).whenComplete((ok, failed) -> {
+            if (failed != null) {
+                listeners.remove(l);
+                l.sink().close();
+            }
+        });
     }
 
     /** Called inside the publishing transaction: the outbox rows for every active webhook, and the NOTIFY. */
@@ -149,7 +182,7 @@ public class Notifications {
     /** A publish committed (on any replica): tell this replica's listeners, and send the webhooks now. */
     private void announce(int generation) {
         try (Connection c = dataSource.getConnection()) {
-            stream.onNext(notice(c, generation));
+            broadcast(notice(c, generation));
         } catch (SQLException | RuntimeException ex) {
             LOG.error("could not announce generation " + generation, ex);
         }

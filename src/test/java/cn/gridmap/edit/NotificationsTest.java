@@ -98,10 +98,14 @@ class NotificationsTest {
                 + "/api/generations/stream")).header("Authorization", "Bearer " + admin).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, sse.statusCode());
+        java.util.concurrent.atomic.AtomicBoolean heartbeat = new java.util.concurrent.atomic.AtomicBoolean();
         CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(sse.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    if (line.startsWith(":") && line.contains("heartbeat")) {
+                        heartbeat.set(true); // a comment line: proxies see traffic on an idle stream
+                    }
                     if (line.startsWith("data:")) {
                         return line.substring(5).trim();
                     }
@@ -131,6 +135,7 @@ class NotificationsTest {
 
         String streamed = event.get(30, TimeUnit.SECONDS);
         assertEquals(generation, new ObjectMapper().readTree(streamed).path("generation").asInt(), streamed);
+        assertTrue(heartbeat.get(), "the idle stream had a heartbeat before the event (every second in tests)");
 
         given().header("Authorization", "Bearer " + admin).delete("/api/webhooks/" + hook).then().statusCode(204);
         given().header("Authorization", "Bearer " + admin).delete("/api/webhooks/" + hook).then().statusCode(404);
