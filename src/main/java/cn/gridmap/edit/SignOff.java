@@ -265,7 +265,11 @@ public class SignOff {
      * The publishing transaction's body: new generation, regions, elements, lineage, history, statistics. A base
      * region superseded meanwhile is a 409 with the codes (rebase, then publish again).
      */
-    private Published carryOut(Connection c, Caller caller, long id, ChangeSetService.Locked cs, LocalDate effective) throws SQLException {
+    private Published carryOut(Connection c, Caller caller, long id, ChangeSetService.Locked cs, LocalDate planned) throws SQLException {
+        // published after its planned day (signed off late, or the service was down that day): in force from today, so
+        // that what asOf answered for the days before never changes afterwards
+        LocalDate today = LocalDate.now(CITY_TIME);
+        LocalDate effective = planned.isBefore(today) ? today : planned;
         Draft d = Draft.load(c, id, regions);
         Set<String> replaced = new TreeSet<>();
         Set<String> baseMicrogrids = new TreeSet<>();
