@@ -501,10 +501,7 @@ public class ChangeSetService {
 
     /** Row-level security for the element counts: the caller's area scope, for this transaction. */
     static void scope(Connection c, Caller caller) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('gridmap.scope', ?, true)")) {
-            ps.setString(1, caller.principal().scope().setting());
-            ps.execute();
-        }
+        cn.gridmap.security.ScopedConnection.apply(c, caller.principal().scope());
     }
 
     /** Every micro-grid and grid an operation changes must lie in the caller's area scope (403 otherwise). */

@@ -140,7 +140,7 @@ public class Preview {
                 out.put("households", households(c, d));
                 List<Map<String, Object>> events = new ArrayList<>();
                 for (ElementPlacement.Move m : moves) {
-                    if (m.kind().equals("events") && !grid(m.from()).equals(grid(m.to()))) {
+                    if (m.kind().equals("events") && !Level.gridOf(m.from()).equals(Level.gridOf(m.to()))) {
                         events.add(move(m));
                     }
                 }
@@ -254,8 +254,8 @@ public class Preview {
         Map<String, Integer> grids = new TreeMap<>();
         for (ElementPlacement.Move m : moves) {
             micro.merge(m.from() + ">" + m.to(), 1, Integer::sum);
-            if (!grid(m.from()).equals(grid(m.to()))) {
-                grids.merge(grid(m.from()) + ">" + grid(m.to()), 1, Integer::sum);
+            if (!Level.gridOf(m.from()).equals(Level.gridOf(m.to()))) {
+                grids.merge(Level.gridOf(m.from()) + ">" + Level.gridOf(m.to()), 1, Integer::sum);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -280,15 +280,11 @@ public class Preview {
         out.put("id", m.id());
         out.put("fromMicrogrid", m.from());
         out.put("toMicrogrid", m.to());
-        out.put("fromGrid", grid(m.from()));
-        out.put("toGrid", grid(m.to()));
+        out.put("fromGrid", Level.gridOf(m.from()));
+        out.put("toGrid", Level.gridOf(m.to()));
         return out;
     }
 
-    /** A micro-grid code starts with its grid's (15 digits). */
-    static String grid(String microgrid) {
-        return microgrid.length() >= Level.GRID.codeLength() ? microgrid.substring(0, Level.GRID.codeLength()) : microgrid;
-    }
 
     /** Geodesic areas (m²) of geometries, by key. */
     private static Map<String, Double> areas(Connection c, Map<String, Geometry> geoms) throws SQLException {

@@ -185,11 +185,12 @@ public class SignOff {
                 if (caller.name().equals(cs.author())) {
                     throw new ApiException(403, "nobody signs off their own change set");
                 }
-                if (!caller.principal().has(Roles.ADMIN) && approvals(c, id).stream().anyMatch(a -> a.counts() && a.approver().equals(caller.name()))) {
+                List<Approval> given = approvals(c, id);
+                if (!caller.principal().has(Roles.ADMIN) && given.stream().anyMatch(a -> a.counts() && a.approver().equals(caller.name()))) {
                     throw new ApiException(403, "you signed a step of change set " + id + " already: each step is another approver's");
                 }
                 List<String> chain = chainOf(c, id);
-                int step = (int) approvals(c, id).stream().filter(a -> a.counts() && a.decision().equals("approve")).count() + 1;
+                int step = (int) given.stream().filter(a -> a.counts() && a.decision().equals("approve")).count() + 1;
                 String level = chain.get(step - 1);
                 requireApproverScope(caller, c, id, Level.fromWire(level));
                 try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_APPROVAL)) {

@@ -224,7 +224,7 @@ public class ElementService {
                     clear ? idNumber : IdNumbers.mask(idNumber), clear ? clearPhone(rs.getString(7)) : maskPhone(rs.getString(7)),
                     rs.getString(8),
                     List.of((String[]) tags.getArray()), rs.getString(10), rs.getString(11), rs.getDouble(12), rs.getDouble(13),
-                    rs.getString(14), grid(micro), micro, rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
+                    rs.getString(14), Level.gridOf(micro), micro, rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
         }, after);
     }
 
@@ -268,13 +268,13 @@ public class ElementService {
         int next = 1;
         try (Connection c = dataSource.getConnection()) {
             for (Object[] h : placement.history(c, kind, Long.parseLong(id.trim()))) {
-                entries.add(new Placement((String) h[0], grid((String) h[0]), (Integer) h[1], (Integer) h[2]));
+                entries.add(new Placement((String) h[0], Level.gridOf((String) h[0]), (Integer) h[1], (Integer) h[2]));
                 next = (Integer) h[2] + 1;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("history query failed: " + e.getMessage(), e);
         }
-        entries.add(new Placement(current, grid(current), next, null));
+        entries.add(new Placement(current, Level.gridOf(current), next, null));
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("kind", kind);
         out.put("id", Long.parseLong(id.trim()));
@@ -294,7 +294,7 @@ public class ElementService {
             String micro = rs.getString(10);
             Object area = rs.getObject(6);
             return new ElementItems.House(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                    area == null ? null : ((Number) area).doubleValue(), rs.getDouble(7), rs.getDouble(8), rs.getString(9), grid(micro),
+                    area == null ? null : ((Number) area).doubleValue(), rs.getDouble(7), rs.getDouble(8), rs.getString(9), Level.gridOf(micro),
                     micro, rs.getString(11), rs.getString(12), rs.getString(13), rs.getDouble(14), rs.getBoolean(15));
         });
     }
@@ -325,7 +325,7 @@ public class ElementService {
             String micro = rs.getString(13);
             return new ElementItems.Component(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getDouble(10), rs.getDouble(11),
-                    rs.getString(12), grid(micro), micro, rs.getString(14), rs.getString(15), rs.getString(16), rs.getDouble(17),
+                    rs.getString(12), Level.gridOf(micro), micro, rs.getString(14), rs.getString(15), rs.getString(16), rs.getDouble(17),
                     rs.getBoolean(18));
         });
     }
@@ -365,7 +365,7 @@ public class ElementService {
             return new ElementItems.Organization(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getString(6), employees == null ? null : ((Number) employees).intValue(), rs.getString(8),
                     clear ? clearPhone(rs.getString(9)) : maskPhone(rs.getString(9)),
-                    rs.getDouble(10), rs.getDouble(11), rs.getString(12), grid(micro), micro, rs.getString(14), rs.getString(15),
+                    rs.getDouble(10), rs.getDouble(11), rs.getString(12), Level.gridOf(micro), micro, rs.getString(14), rs.getString(15),
                     rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
         }, after);
     }
@@ -399,7 +399,7 @@ public class ElementService {
             String micro = rs.getString(12);
             return new ElementItems.Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                     rs.getObject(6, OffsetDateTime.class).toString(), rs.getString(7), rs.getString(8), rs.getDouble(9),
-                    rs.getDouble(10), rs.getString(11), grid(micro), micro, rs.getString(13), rs.getString(14), rs.getString(15),
+                    rs.getDouble(10), rs.getString(11), Level.gridOf(micro), micro, rs.getString(13), rs.getString(14), rs.getString(15),
                     rs.getDouble(16), rs.getBoolean(17));
         });
     }
@@ -452,10 +452,6 @@ public class ElementService {
 
     private String clearPhone(String stored) {
         return stored == null ? null : protector.decrypt(stored);
-    }
-
-    static String grid(String micro) {
-        return micro == null || micro.length() < Level.GRID.codeLength() ? null : micro.substring(0, Level.GRID.codeLength());
     }
 
     private static boolean present(String s) {

@@ -26,6 +26,11 @@ public enum Level {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The grid of a micro-grid: its code's first 15 digits (a micro-grid code embeds its grid's); null for a shorter code. */
+    public static String gridOf(String microgrid) {
+        return microgrid == null || microgrid.length() < GRID.codeLength() ? null : microgrid.substring(0, GRID.codeLength());
+    }
+
     /** Parses a wire name; returns null for anything else. */
     public static Level fromWire(String s) {
         if (s == null) {

@@ -24,14 +24,19 @@ public final class ScopedConnection implements AutoCloseable {
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('gridmap.scope', ?, true)")) {
-                ps.setString(1, scope.setting());
-                ps.execute();
-            }
+            apply(c, scope);
             return new ScopedConnection(c);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Sets the area scope for the rest of the transaction already open on {@code c} (the policies read it). */
+    public static void apply(Connection c, AreaScope scope) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('gridmap.scope', ?, true)")) {
+            ps.setString(1, scope.setting());
+            ps.execute();
         }
     }
 

@@ -210,6 +210,38 @@ class PublishTest {
     }
 
     @Test
+    void badInputToSignOffPreviewAndHistoryIsA4xxWithItsReason() throws Exception {
+        String[] mh = fx.movable(DISTRICT, 15);
+        long id = fx.moveDraft("坏输入", mh[0], mh[1]);
+        String base = "/api/changesets/" + id;
+        as(planner).get(base + "/preview?kind=bogus").then().statusCode(400);
+        as(planner).get(base + "/preview?limit=0").then().statusCode(400);
+        as(planner).get(base + "/diff?level=bogus").then().statusCode(400);
+        as(planner).get(base + "/regions?level=bogus").then().statusCode(400);
+        as(planner).get(base + "/regions?level=grid&bbox=1,2,3").then().statusCode(400);
+        as(planner).body("{\"revision\":1,\"effectiveFrom\":\"next week\"}").post(base + "/submit").then().statusCode(400);
+        as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + TODAY.minusDays(1) + "\"}").post(base + "/submit").then().statusCode(400);
+        as(planner).body("{\"effectiveFrom\":\"" + TODAY + "\"}").post(base + "/submit").then().statusCode(400);
+        as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + TODAY + "\"}").post(base + "/submit").then().statusCode(200);
+        String community = EditFixtures.communityApprover(mh[0]);
+        as(community).body("{\"revision\":1,\"decision\":\"maybe\"}").post(base + "/approvals").then().statusCode(400);
+        as(community).body("{\"revision\":1,\"decision\":\"return\"}").post(base + "/approvals").then().statusCode(400)
+                .body("message", org.hamcrest.Matchers.containsString("comment"));
+        as(planner).body("{}").post(base + "/publish").then().statusCode(400);
+        as(planner).body("{\"revision\":1}").post("/api/changesets/abc/publish").then().statusCode(400);
+        admin().get("/api/webhooks/abc/deliveries").then().statusCode(400);
+        admin().get("/api/webhooks/999999/deliveries").then().statusCode(404);
+        // an element's history: a number, and only inside the caller's area
+        admin().get("/api/houses/abc/history").then().statusCode(400);
+        admin().get("/api/events/999999999/history").then().statusCode(404);
+        String house = row("SELECT min(id) FROM house WHERE district_code = ?", DISTRICT)[0];
+        String here = Logins.token("history-worker-" + DISTRICT, List.of(Roles.GRIDWORKER), List.of(DISTRICT), false);
+        String elsewhere = Logins.token("history-worker-321181", List.of(Roles.GRIDWORKER), List.of("321181"), false);
+        as(here).get("/api/houses/" + house + "/history").then().statusCode(200).body("history.size()", org.hamcrest.Matchers.greaterThan(0));
+        as(elsewhere).get("/api/houses/" + house + "/history").then().statusCode(404);
+    }
+
+    @Test
     void aFutureEffectiveDateSchedulesThePublishingForThatDay() throws Exception {
         String[] mh = fx.movable(DISTRICT, 6);
         long id = fx.moveDraft("定期生效", mh[0], mh[1]);
