@@ -11,7 +11,44 @@ window.gridmapApi = (function () {
     }
     return r.json();
   }
+  // a write (or a read whose refusal the caller shows): resolves with the body, rejects with an Error that carries
+  // the status and the body (409 {currentRevision}, 422 {issues}: the planner's map shows them)
+  async function send(method, url, body) {
+    const h = Object.assign({ 'Content-Type': 'application/json' }, headers);
+    const r = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (r.status === 401) window.gridmapAuth.logout();
+    const text = await r.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = { message: text }; }
+    if (!r.ok) {
+      const err = new Error((data && data.message) || (r.status + ' ' + r.statusText));
+      err.status = r.status;
+      err.body = data;
+      throw err;
+    }
+    return data;
+  }
+  const cs = (id, rest) => 'api/changesets/' + encodeURIComponent(id) + (rest || '');
+  const bboxParam = (b) => b.map((v) => v.toFixed(6)).join(',');
   return {
+    send,
+    // boundary change sets (调整方案) and the generations they publish
+    changeSets: (queue) => send('GET', 'api/changesets?limit=100' + (queue ? '&queue=true' : '')),
+    changeSet: (id) => send('GET', cs(id)),
+    createChangeSet: (title, description, unlocks) => send('POST', 'api/changesets', { title, description, unlocks }),
+    draftRegions: (id, level, bbox) => send('GET', cs(id, '/regions?level=' + level + '&bbox=' + bboxParam(bbox))),
+    edges: (id, a, b) => send('GET', cs(id, '/edges?a=' + encodeURIComponent(a) + '&b=' + encodeURIComponent(b))),
+    op: (id, body) => send('POST', cs(id, '/ops'), body),
+    undo: (id, revision) => send('POST', cs(id, '/undo'), { revision }),
+    redo: (id, revision) => send('POST', cs(id, '/redo'), { revision }),
+    rebase: (id, revision) => send('POST', cs(id, '/rebase'), { revision }),
+    preview: (id, kind, limit, offset) => send('GET', cs(id, '/preview?limit=' + limit + '&offset=' + offset + (kind ? '&kind=' + kind : ''))),
+    submit: (id, revision, effectiveFrom) => send('POST', cs(id, '/submit'), { revision, effectiveFrom }),
+    decide: (id, revision, decision, comment) => send('POST', cs(id, '/approvals'), { revision, decision, comment }),
+    publish: (id, revision) => send('POST', cs(id, '/publish'), { revision }),
+    generations: () => send('GET', 'api/generations'),
+    regionsAsOf: (level, bbox, asOf) => send('GET', 'api/regions?level=' + level + '&bbox=' + bboxParam(bbox) + '&asOf=' + asOf),
+    regionHistory: (code) => send('GET', 'api/regions/' + encodeURIComponent(code) + '/history'),
     mapConfig: () => json('api/map-config'),
     region: (code) => json('api/regions/' + encodeURIComponent(code)),
     regionGeometry: (code) => json('api/regions/' + encodeURIComponent(code) + '/geometry'),

@@ -65,7 +65,11 @@ window.gridmapAuth = (function () {
     document.getElementById('login').hidden = true;
     document.getElementById('search').hidden = false;
     showUser();
-    await loadScripts(['js/api.js', 'js/map.js', 'js/elements.js']);
+    // the planner's map: Leaflet-Geoman (free) edits one line at a time (the server does the geometry); it loads
+    // before the map is made, so that the map gets its editing toolkit
+    const editing = has(['admin', 'planner']) ? ['vendor/leaflet-geoman/leaflet-geoman.min.js'] : [];
+    const scripts = ['js/api.js', ...editing, 'js/map.js', 'js/elements.js', 'js/edit.js', 'js/history.js'];
+    await loadScripts(scripts);
   }
 
   async function start() {
@@ -104,6 +108,10 @@ window.gridmapAuth = (function () {
     me: () => me,
     // people and their houses (masked); element layers and lists of things; see cn.gridmap.security.Roles
     seesPeople: () => has(['admin', 'dispatcher', 'gridworker', 'liaison']),
+    // boundary change sets: planners draft and edit, approvers sign off (see cn.gridmap.edit)
+    edits: () => has(['admin', 'planner']),
+    approves: () => has(['admin', 'approver']),
+    seesChangeSets: () => has(['admin', 'planner', 'approver']),
     seesElements: () => has(['admin', 'planner', 'approver', 'dispatcher', 'gridworker', 'liaison', 'analyst']),
     logout,
     start,

@@ -243,7 +243,14 @@
   // providers of element popups: async (latlng) → html or null; the first answer wins over the region popup
   const clickProviders = [];
 
-  Object.assign(window.gridmap, { restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
+  // a side panel (change sets, history) opens beside the map's controls on the left, never over them
+  function placePanel(el) {
+    const right = Math.max(0, ...Array.from(document.querySelectorAll('.leaflet-top.leaflet-left .leaflet-control'))
+      .map((c) => c.getBoundingClientRect().right));
+    el.style.left = Math.round(right + 8) + 'px';
+  }
+
+  Object.assign(window.gridmap, { placePanel, restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
     setAllLevels, clickProviders, searchProviders: [] });
 
   function popupHtml(r) {

@@ -43,7 +43,7 @@ public class ChangeSetService {
     /** A change set on the wire. */
     public record ChangeSet(long id, String title, String description, String author, String state, int revision, int baseGeneration,
             String createdAt, String updatedAt, String unlocks, String effectiveFrom, List<String> chain, Integer generation, List<Op> ops,
-            JsonNode issues, Map<String, Object> summary, List<SignOff.Approval> approvals) {
+            JsonNode issues, Map<String, Object> summary, List<SignOff.Approval> approvals, String submittedAt) {
     }
 
     /** One applied operation (undone ones stay listed for redo). */
@@ -605,6 +605,7 @@ public class ChangeSetService {
         return new ChangeSet(id, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7),
                 rs.getObject(8, OffsetDateTime.class).toString(), rs.getObject(9, OffsetDateTime.class).toString(), rs.getString(10),
                 rs.getString(11), chain == null ? null : List.of((String[]) chain.getArray()), noGeneration ? null : generation, ops,
-                issues, full ? summary : null, full ? SignOff.approvals(c, id) : null);
+                issues, full ? summary : null, full ? SignOff.approvals(c, id) : null,
+                rs.getObject(15) == null ? null : rs.getObject(15, OffsetDateTime.class).toString());
     }
 }

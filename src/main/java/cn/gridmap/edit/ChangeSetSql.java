@@ -3,7 +3,7 @@ package cn.gridmap.edit;
 /** Every statement of the edit capability, bound parameters only. */
 final class ChangeSetSql {
     static final String COLUMNS = "id, title, description, author, state, revision, base_generation, created_at, updated_at, unlocks, "
-            + "effective_from, chain, generation, issues::text";
+            + "effective_from, chain, generation, issues::text, submitted_at";
     static final String INSERT = "INSERT INTO change_set (title, description, author, base_generation, unlocks) VALUES (?, ?, ?, ?, ?) RETURNING id";
     static final String BY_ID = "SELECT " + COLUMNS + " FROM change_set WHERE id = ?";
     /**

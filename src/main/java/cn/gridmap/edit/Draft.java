@@ -183,6 +183,34 @@ final class Draft {
         return List.copyOf(lineage);
     }
 
+    /**
+     * The lineage as a generation records it: one row per (from, to, relation), areas summed; a piece moved back and
+     * forth by several edits is measured once, as the area of the base region that the receiving one holds in the
+     * end (a move undone by a later edit leaves no row).
+     */
+    List<Lineage> netLineage() {
+        Map<String, Lineage> net = new LinkedHashMap<>();
+        for (Lineage l : lineage) {
+            net.merge(l.from() + "\u0000" + l.to() + "\u0000" + l.relation(), l,
+                    (x, y) -> new Lineage(x.from(), x.to(), x.relation(), x.areaSqm() + y.areaSqm()));
+        }
+        List<Lineage> out = new ArrayList<>();
+        for (Lineage l : net.values()) {
+            Row to = overlay.get(l.to());
+            MultiPolygon from = "moved".equals(l.relation()) && to != null && !to.deleted() ? baseShape(l.from()) : null;
+            if (from == null) {
+                out.add(l);
+                continue;
+            }
+            double area = org.locationtech.jts.operation.overlayng.OverlayNGRobust.overlay(Plane.forward(from), Plane.forward(to.geom()),
+                    org.locationtech.jts.operation.overlayng.OverlayNG.INTERSECTION).getArea();
+            if (area >= 0.5) {
+                out.add(new Lineage(l.from(), l.to(), l.relation(), area));
+            }
+        }
+        return out;
+    }
+
     /** The regions this operation changed so far, with their state before it (null: did not exist). */
     Map<String, Row> before() {
         return before;

@@ -99,9 +99,12 @@ public class Preview {
     private final ElementPlacement placement;
     private final GridmapConfig config;
     private final ChangeSetService changeSets;
+    private final cn.gridmap.security.Accounts accounts;
 
-    public Preview(DataSource dataSource, RegionService regions, ElementPlacement placement, GridmapConfig config, ChangeSetService changeSets) {
+    public Preview(DataSource dataSource, RegionService regions, ElementPlacement placement, GridmapConfig config, ChangeSetService changeSets,
+            cn.gridmap.security.Accounts accounts) {
         this.dataSource = dataSource;
+        this.accounts = accounts;
         this.regions = regions;
         this.placement = placement;
         this.config = config;
@@ -137,7 +140,8 @@ public class Preview {
                 }
                 out.put("moves", Map.of("kind", kind == null || kind.isBlank() ? "all" : kind.trim(), "total", listed.size(), "limit", limit,
                         "offset", offset, "items", items));
-                out.put("households", households(c, d));
+                List<Map<String, Object>> households = households(c, d);
+                out.put("households", households);
                 List<Map<String, Object>> events = new ArrayList<>();
                 for (ElementPlacement.Move m : moves) {
                     if (m.kind().equals("events") && !Level.gridOf(m.from()).equals(Level.gridOf(m.to()))) {
@@ -145,7 +149,7 @@ public class Preview {
                     }
                 }
                 out.put("eventsChangingGrid", events);
-                out.put("workers", null); // staffing (grid workers per grid) arrives with the field tools
+                out.put("workers", workers(households));
                 return out;
             } finally {
                 c.rollback();
@@ -211,18 +215,60 @@ public class Preview {
             boolean micro = r.level() == Level.MICROGRID;
             int min = micro ? g.microgridHouseholdsMin() : g.gridHouseholdsMin();
             int max = micro ? g.microgridHouseholdsMax() : g.gridHouseholdsMax();
-            Integer b = r.base() ? nb.getOrDefault(r.code(), new ElementPlacement.Counts(0, 0)).households() : null;
-            Integer a = r.deleted() ? null : na.getOrDefault(r.code(), new ElementPlacement.Counts(0, 0)).households();
+            ElementPlacement.Counts none = new ElementPlacement.Counts(0, 0);
+            Integer b = r.base() ? nb.getOrDefault(r.code(), none).households() : null;
+            Integer a = r.deleted() ? null : na.getOrDefault(r.code(), none).households();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("code", r.code());
+            m.put("name", r.name());
             m.put("level", r.level().wireName());
+            m.put("state", r.deleted() ? "retired" : r.base() ? "changed" : "created");
             m.put("before", b);
             m.put("after", a);
+            m.put("peopleBefore", r.base() ? nb.getOrDefault(r.code(), none).people() : null);
+            m.put("peopleAfter", r.deleted() ? null : na.getOrDefault(r.code(), none).people());
             m.put("min", min);
             m.put("max", max);
             m.put("withinGuideline", a == null ? null : a >= min && a <= max);
             out.add(m);
         }
+        return out;
+    }
+
+    /**
+     * Who the change reaches: each grid worker or liaison of a touched grid or micro-grid with her households there
+     * before and after (a retired region: she loses it), and the new grids and micro-grids nobody staffs yet.
+     */
+    private Map<String, Object> workers(List<Map<String, Object>> households) {
+        Map<String, Map<String, Object>> byCode = new LinkedHashMap<>();
+        households.forEach(h -> byCode.put((String) h.get("code"), h));
+        List<Map<String, Object>> staff = new ArrayList<>();
+        Set<String> staffed = new TreeSet<>();
+        for (cn.gridmap.security.Accounts.Staff s : accounts.staff(byCode.keySet())) {
+            for (String code : s.regions()) {
+                Map<String, Object> h = byCode.get(code);
+                staffed.add(code);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("username", s.username());
+                m.put("displayName", s.displayName());
+                m.put("roles", s.roles());
+                m.put("region", code);
+                m.put("level", h.get("level"));
+                m.put("change", "retired".equals(h.get("state")) ? "loses" : "changed");
+                m.put("householdsBefore", h.get("before"));
+                m.put("householdsAfter", h.get("after"));
+                staff.add(m);
+            }
+        }
+        List<String> unstaffed = new ArrayList<>();
+        byCode.forEach((code, h) -> {
+            if ("created".equals(h.get("state")) && "grid".equals(h.get("level")) && !staffed.contains(code)) {
+                unstaffed.add(code);
+            }
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("staff", staff);
+        out.put("unstaffedNewGrids", unstaffed);
         return out;
     }
 

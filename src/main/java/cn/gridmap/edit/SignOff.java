@@ -307,7 +307,7 @@ public class SignOff {
         }
         Preview.Locator locate = Preview.locator(d);
         List<ElementPlacement.Move> moves = placement.moves(c, baseMicrogrids, locate::code);
-        List<RegionPublisher.LineageRow> lineage = d.lineage().stream()
+        List<RegionPublisher.LineageRow> lineage = d.netLineage().stream()
                 .map(l -> new RegionPublisher.LineageRow(l.from(), l.to(), l.relation(), l.areaSqm())).toList();
         int generation;
         try {

@@ -39,6 +39,15 @@ public class RegionResource {
     }
 
     @GET
+    @Path("/{code}/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A region over time: its versions (generations, the days they were in force, name, area) and its lineage "
+            + "(renumbered, split, merged, moved: from, to, area)")
+    public RegionService.History history(@PathParam("code") String code) {
+        return service.history(code);
+    }
+
+    @GET
     @Path("/{code}/children")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The direct children of a region (no geometry)")

@@ -291,6 +291,40 @@ public class RegionService {
         return List.of(find(code).path.split("/"));
     }
 
+    /** One version of a region: in force from one generation (and day) until another, or still. */
+    public record Version(int generationLow, Integer generationHigh, String from, String until, String name, String parentCode, long areaSqm) {
+    }
+
+    /** One lineage row: a generation took area from one code to another (renumbered, split, merged, moved). */
+    public record LineageLink(int generation, String effectiveFrom, String from, String to, String relation, Long areaSqm) {
+    }
+
+    /** A region over time: its versions and every lineage row that names it (404 for a code that never existed). */
+    public record History(String code, List<Version> versions, List<LineageLink> lineage) {
+    }
+
+    public History history(String code) {
+        if (code == null || !code.matches("\\d{6}|\\d{9}|\\d{12}|\\d{15}|\\d{18}")) {
+            throw ApiException.badRequest("a region code is 6, 9, 12, 15 or 18 digits, got '" + code + "'");
+        }
+        List<Version> versions = new java.util.ArrayList<>();
+        for (Object o : em.createNativeQuery(RegionSql.VERSIONS).setParameter("code", code).getResultList()) {
+            Object[] r = (Object[]) o;
+            versions.add(new Version(((Number) r[0]).intValue(), r[1] == null ? null : ((Number) r[1]).intValue(), (String) r[2], (String) r[3],
+                    (String) r[4], (String) r[5], Math.round(((Number) r[6]).doubleValue())));
+        }
+        if (versions.isEmpty()) {
+            throw ApiException.notFound("no region " + code + " in any generation");
+        }
+        List<LineageLink> links = new java.util.ArrayList<>();
+        for (Object o : em.createNativeQuery(RegionSql.LINEAGE_OF_CODE).setParameter("code", code).getResultList()) {
+            Object[] r = (Object[]) o;
+            links.add(new LineageLink(((Number) r[0]).intValue(), (String) r[1], (String) r[2], (String) r[3], (String) r[4],
+                    r[5] == null ? null : Math.round(((Number) r[5]).doubleValue())));
+        }
+        return new History(code, versions, links);
+    }
+
     public Level levelOf(String code) {
         return Level.fromWire(find(code).level);
     }

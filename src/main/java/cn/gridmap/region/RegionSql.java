@@ -55,6 +55,17 @@ final class RegionSql {
     static final String INSERT_LINEAGE = "INSERT INTO region_lineage (generation, from_code, to_code, relation, area_sqm) VALUES (?, ?, ?, ?, ?)";
     static final String GENERATIONS = "SELECT id, description, effective_from::text, published_at::text, change_set_id, active FROM generation "
             + "ORDER BY id DESC";
+    /** Every version of one region: the generations it was in force, their dates, its name and area then. */
+    static final String VERSIONS = """
+            SELECT r.generation_low, r.generation_high, gl.effective_from::text, gh.effective_from::text, r.name, r.parent_code,
+                   ST_Area(r.geom::geography)
+            FROM region r JOIN generation gl ON gl.id = r.generation_low LEFT JOIN generation gh ON gh.id = r.generation_high + 1
+            WHERE r.code = :code ORDER BY r.generation_low""";
+    /** The lineage rows that name one region, from either side, with the generation's effective date. */
+    static final String LINEAGE_OF_CODE = """
+            SELECT l.generation, g.effective_from::text, l.from_code, l.to_code, l.relation, l.area_sqm
+            FROM region_lineage l JOIN generation g ON g.id = l.generation
+            WHERE l.from_code = :code OR l.to_code = :code ORDER BY l.generation, l.from_code, l.to_code""";
     static final String LINEAGE_OF = "SELECT from_code, to_code, relation, area_sqm FROM region_lineage WHERE generation = ? "
             + "ORDER BY from_code, to_code";
     /** A generation's effective date, opened codes, and the extent of the rows it opened or closed. */

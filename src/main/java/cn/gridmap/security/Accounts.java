@@ -196,6 +196,34 @@ public class Accounts {
         }
     }
 
+    /** A grid worker or liaison and the regions of hers among those asked for. */
+    public record Staff(String username, String displayName, List<String> roles, List<String> regions) {
+    }
+
+    /**
+     * The staff of some grids and micro-grids: every enabled grid worker and liaison whose scope names one of the
+     * codes (a change set's preview shows who gains or loses households, and which new grid has nobody).
+     */
+    public List<Staff> staff(java.util.Collection<String> codes) {
+        List<Staff> out = new ArrayList<>();
+        if (codes.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SecuritySql.STAFF)) {
+            ps.setArray(1, c.createArrayOf("text", codes.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> scope = List.of((String[]) rs.getArray("scope").getArray());
+                    out.add(new Staff(rs.getString("username"), rs.getString("display_name"), List.of((String[]) rs.getArray("roles").getArray()),
+                            scope.stream().filter(codes::contains).toList()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("staff query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     public List<User> users(Caller caller) {
         List<User> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SecuritySql.USERS);

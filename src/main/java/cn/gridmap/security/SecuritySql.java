@@ -9,6 +9,9 @@ final class SecuritySql {
     static final String USER = "SELECT " + USER_COLUMNS + " FROM app_user WHERE username = ?";
     static final String USERS = "SELECT " + USER_COLUMNS + " FROM app_user ORDER BY username";
     static final String USER_COUNT = "SELECT count(*) FROM app_user";
+    /** Enabled grid workers and liaisons whose scope names one of the codes (the staff of those grids and micro-grids). */
+    static final String STAFF = "SELECT username, display_name, roles, scope FROM app_user WHERE enabled AND scope && ?::text[] "
+            + "AND roles && ARRAY['gridworker', 'liaison']::text[] ORDER BY username";
     static final String INSERT_USER = "INSERT INTO app_user (username, display_name, password_hash, roles, scope, pii, enabled, created_by) "
             + "VALUES (?, ?, ?, ?, ?, ?, true, ?) ON CONFLICT (username) DO NOTHING";
     static final String UPDATE_USER = "UPDATE app_user SET display_name = ?, password_hash = ?, roles = ?, scope = ?, pii = ?, enabled = ?, "

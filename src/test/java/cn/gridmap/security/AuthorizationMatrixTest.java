@@ -57,6 +57,7 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/regions/search", ANY);
         TABLE.put("GET /api/regions/{code}", ANY);
         TABLE.put("GET /api/regions/{code}/children", ANY);
+        TABLE.put("GET /api/regions/{code}/history", ANY);
         TABLE.put("GET /api/regions/{code}/geometry", ANY);
         TABLE.put("GET /api/regions/{code}/stats", STAFF);
         TABLE.put("GET /api/regions/{code}/children/stats", STAFF);
