@@ -57,7 +57,7 @@
     const s = { weight: 1, color: p.level === 'grid' ? '#e31a1c' : '#ff7f00', opacity: ed.view === 'after' ? 1 : 0, fill: true,
       fillColor: '#ffffff', fillOpacity: 0 };
     if (changed) Object.assign(s, { fillColor: 'url(#gm-hatch)', fillOpacity: 1, color: '#c26a00', opacity: 1, weight: 2 });
-    if (sel) Object.assign(s, { color: '#00b8d4', opacity: 1, weight: 4 });
+    if (sel) Object.assign(s, { color: '#304ffe', opacity: 1, weight: 4 });
     if (target) Object.assign(s, { color: '#2e7d32', opacity: 1, weight: 4, dashArray: '6 4' });
     return s;
   }
@@ -150,7 +150,7 @@
     fc.features.forEach((f) => {
       const pins = f.properties.pinned.map(([x, y]) => L.latLng(y, x));
       const isPin = (ll) => pins.some((p) => Math.abs(p.lat - ll.lat) < 1e-10 && Math.abs(p.lng - ll.lng) < 1e-10);
-      const line = L.polyline(f.geometry.coordinates.map(([x, y]) => [y, x]), { color: '#00b8d4', weight: 4, pane: 'issue',
+      const line = L.polyline(f.geometry.coordinates.map(([x, y]) => [y, x]), { color: '#d500f9', weight: 4, pane: 'issue',
         snapIgnore: true });
       line.addTo(map);
       line.pm.enable({ snappable: true, snapDistance: 12, allowSelfIntersection: false, draggable: false, preventMarkerRemoval: false,
@@ -369,7 +369,18 @@
     issueLayer.addTo(map);
     const b = g.getBounds();
     ed.focusedAt = b.getCenter();
-    if (!map.getBounds().contains(b)) map.fitBounds(b, { maxZoom: Math.max(map.getZoom(), 16) });
+    if (!freeBounds().contains(b)) fit(b, Math.max(map.getZoom(), 16));
+  }
+
+  // the part of the map the panel leaves free, and fitting into it
+  function freeBounds() {
+    const left = panel.hidden ? 0 : panel.getBoundingClientRect().right;
+    const size = map.getSize();
+    return L.latLngBounds(map.containerPointToLatLng([left + 10, size.y - 10]), map.containerPointToLatLng([size.x - 10, 10]));
+  }
+  function fit(bounds, maxZoom) {
+    map.fitBounds(bounds, { maxZoom, paddingTopLeft: [(panel.hidden ? 0 : panel.getBoundingClientRect().right) + 30, 40],
+      paddingBottomRight: [40, 40], animate: false });
   }
 
   // the preview: what moves (by kind, from → to), the events that need re-dispatch, the workers who gain or lose
@@ -440,7 +451,15 @@
 
   function timeline(cs) {
     const rows = [[cs.createdAt, `创建 created by ${esc(cs.author)}`]];
-    (cs.ops || []).forEach((o) => rows.push([o.at, `${OP_ZH[o.op.op] || esc(o.op.op)}${o.undone ? ' (撤销 undone)' : ''}`]));
+    // a run of operations of one kind is one line: "reshape edge ×11, 19:39–19:40"
+    const runs = [];
+    (cs.ops || []).forEach((o) => {
+      const last = runs[runs.length - 1];
+      const key = o.op.op + (o.undone ? '/undone' : '');
+      if (last && last.key === key) { last.n++; last.until = o.at; } else runs.push({ key, op: o.op.op, undone: o.undone, n: 1, at: o.at, until: o.at });
+    });
+    runs.forEach((r) => rows.push([r.at, `${OP_ZH[r.op] || esc(r.op)}${r.n > 1 ? ' ×' + r.n + ' (至 until ' + esc(String(r.until).slice(11, 16)) + ')' : ''}`
+      + (r.undone ? ' (撤销 undone)' : '')]));
     if (cs.submittedAt) rows.push([cs.submittedAt, `提交 submitted · 生效 effective ${esc(cs.effectiveFrom)} · 审批链 chain ${(cs.chain || []).map((l) => LEVEL_ZH[l] || l).join(' → ')}`]);
     (cs.approvals || []).forEach((a) => rows.push([a.at, `${a.decision === 'approve' ? '同意 approved' : '退回 returned'} · ${LEVEL_ZH[a.level] || esc(a.level)}级 `
       + `${esc(a.approver)}${a.comment ? ' · “' + esc(a.comment) + '”' : ''}${a.counts ? '' : ' (作废 void: edited after)'}`]));
@@ -543,9 +562,13 @@
     draft.addTo(map);
     outline.addTo(map);
     issueLayer.addTo(map);
-    if (first && map.getZoom() < MIN_ZOOM[ed.level]) {
-      const c = map.getCenter();
-      map.setView(c, MIN_ZOOM[ed.level]);
+    const ext = cs.summary && cs.summary.extent;
+    if (first && ext) {
+      // a change set opens on what it changes (an approver from her queue sees it at once)
+      fit(L.latLngBounds([[ext[1], ext[0]], [ext[3], ext[2]]]), 17);
+      if (map.getZoom() < MIN_ZOOM[ed.level]) map.setZoom(MIN_ZOOM[ed.level], { animate: false });
+    } else if (first && map.getZoom() < MIN_ZOOM[ed.level]) {
+      map.setZoom(MIN_ZOOM[ed.level], { animate: false });
     }
     await Promise.all([loadDraft(), loadWorkload()]);
     renderAll();
@@ -614,7 +637,7 @@
       split: '画一条穿过所选区划的线，点击最后一点结束 Draw a line across the region; click the last point to finish',
       carve: '在网格内画线划分微网格 Draw a line inside the grid to carve micro-grids',
       paint: `点击微网格划入 ${ed.paintTarget || ''} Click micro-grids to paint them into the target grid` }[ed.mode];
-    const ops = (ed.cs.ops || []).map((o) => `<li class="${o.undone ? 'undone' : ''}">${o.seq}. ${OP_ZH[o.op.op] || esc(o.op.op)}</li>`).join('');
+    const ops = (ed.cs.ops || []).map((o) => `<li class="${o.undone ? 'undone' : ''}" value="${o.seq}">${OP_ZH[o.op.op] || esc(o.op.op)}</li>`).join('');
     el.innerHTML = `<p>已选 Selected: ${n ? ed.selected.map((c) => `<span class="code">${esc(c)}</span>`).join(', ') : '<span class="muted">点击地图上的区划 click regions on the map</span>'}`
       + (n ? ' <button type="button" data-tool="clear">清除 Clear</button>' : '') + '</p>'
       + '<div class="row tools">'

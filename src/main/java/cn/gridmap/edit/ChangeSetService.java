@@ -487,6 +487,17 @@ public class ChangeSetService {
         return out;
     }
 
+    /** The extent [minLon, minLat, maxLon, maxLat] of the micro-grids and grids the draft touches (null: none), for the map. */
+    static double[] extent(Draft d) {
+        org.locationtech.jts.geom.Envelope e = new org.locationtech.jts.geom.Envelope();
+        for (Draft.Row r : d.overlay()) {
+            if ((r.level() == Level.MICROGRID || r.level() == Level.GRID) && r.geom() != null && !r.deleted()) {
+                e.expandToInclude(r.geom().getEnvelopeInternal());
+            }
+        }
+        return e.isNull() ? null : new double[] {e.getMinX(), e.getMinY(), e.getMaxX(), e.getMaxY()};
+    }
+
     Checks checks(Connection c, String unlocks) {
         return new Checks(Level.fromWire(unlocks), config.edit(), regionsToCount -> {
             try {
@@ -591,7 +602,9 @@ public class ChangeSetService {
         Map<String, Object> summary = new LinkedHashMap<>();
         if (full) {
             summary.put("ops", ops.stream().filter(o -> !o.undone()).count());
-            summary.put("regions", summary(Draft.load(c, id, regions)));
+            Draft d = Draft.load(c, id, regions);
+            summary.put("regions", summary(d));
+            summary.put("extent", extent(d));
         }
         java.sql.Array chain = rs.getArray(12);
         int generation = rs.getInt(13);

@@ -68,6 +68,66 @@ class PublishTest {
 
 
 
+    /**
+     * Two edits of one grid edge, each moving a piece of the same micro-grid to the same neighbour: the generation
+     * records that move once, with the area the neighbour holds in the end (the planner's map sends one edit per
+     * release of a dragged vertex, so this is the usual case).
+     */
+    @Test
+    void twoEditsThatMoveOneMicrogridsPiecesToOneNeighbourPublishOneLineageRow() throws Exception {
+        String[] pair = row("SELECT a.code, b.code FROM region a JOIN region b ON b.parent_code = a.parent_code AND b.code > a.code "
+                + "WHERE a.level = 'grid' AND b.level = 'grid' AND a.generation_high IS NULL AND b.generation_high IS NULL AND a.code LIKE ? "
+                + "AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 200 ORDER BY a.code DESC LIMIT 1",
+                DISTRICT + "%");
+        long id = as(planner).body(Map.of("title", "两次调整同一边界")).post("/api/changesets").then().statusCode(201).extract().jsonPath()
+                .getLong("id");
+        com.fasterxml.jackson.databind.JsonNode fc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(as(planner)
+                .get("/api/changesets/" + id + "/edges?a=" + pair[0] + "&b=" + pair[1]).then().statusCode(200).extract().asString());
+        com.fasterxml.jackson.databind.node.ArrayNode line = (com.fasterxml.jackson.databind.node.ArrayNode) fc.path("features").get(0)
+                .path("geometry").path("coordinates");
+        for (int rev = 0; rev < 2; rev++) { // about 3 m, then 6 m sideways
+            as(planner).body("{\"revision\":" + rev + ",\"op\":\"reshapeEdge\",\"a\":\"" + pair[0] + "\",\"b\":\"" + pair[1]
+                    + "\",\"line\":{\"type\":\"LineString\",\"coordinates\":" + ChangeSetResourceTest.bent(line, 3e-5 * (rev + 1)) + "}}")
+                    .post("/api/changesets/" + id + "/ops").then().log().ifValidationFails().statusCode(200);
+        }
+        String[] moved = row("SELECT count(*), count(DISTINCT (from_code, to_code)) FROM change_set_lineage WHERE change_set_id = ? "
+                + "AND relation = 'moved'", id);
+        assertTrue(Integer.parseInt(moved[0]) > Integer.parseInt(moved[1]), "the two edits moved pieces between the same micro-grids: "
+                + moved[0] + " rows, " + moved[1] + " pairs");
+        // the preview names the grid worker of the first grid, with its households before and after
+        String worker = "pub-worker-" + pair[0];
+        Logins.token(worker, List.of(Roles.GRIDWORKER), List.of(pair[0]), false);
+        JsonPath preview = as(planner).get("/api/changesets/" + id + "/preview?limit=1").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(pair[0]), preview.getList("workers.staff.findAll { it.username == '" + worker + "' }.region"));
+        assertEquals(preview.getInt("households.find { it.code == '" + pair[0] + "' }.after"),
+                preview.getInt("workers.staff.find { it.username == '" + worker + "' }.householdsAfter"));
+        assertEquals(List.of(), preview.getList("workers.unstaffedNewGrids"), "no grid is new");
+        as(planner).body("{\"revision\":2,\"effectiveFrom\":\"" + TODAY + "\"}").post("/api/changesets/" + id + "/submit").then().statusCode(200);
+        for (String approver : List.of(EditFixtures.communityApprover(pair[0]), EditFixtures.streetApprover(pair[0]))) {
+            as(approver).body("{\"revision\":2,\"decision\":\"approve\"}").post("/api/changesets/" + id + "/approvals").then().statusCode(200);
+        }
+        int g = as(planner).body("{\"revision\":2}").post("/api/changesets/" + id + "/publish").then().log().ifValidationFails().statusCode(200)
+                .extract().jsonPath().getInt("generation");
+        String[] stored = row("SELECT count(*), count(DISTINCT (from_code, to_code)), min(area_sqm) FROM region_lineage WHERE generation = ? "
+                + "AND relation = 'moved'", g);
+        assertEquals(moved[1], stored[0], "one row per micro-grid pair");
+        assertEquals(stored[0], stored[1]);
+        // each row's area is what the receiving micro-grid holds of the old one now
+        String[] check = row("SELECT max(abs(l.area_sqm / ST_Area(ST_Intersection(o.geom, n.geom)::geography) - 1)) FROM region_lineage l "
+                + "JOIN region o ON o.code = l.from_code AND o.generation_high = ? - 1 JOIN region n ON n.code = l.to_code AND n.generation_low = ? "
+                + "WHERE l.generation = ? AND l.relation = 'moved'", g, g, g);
+        assertTrue(Double.parseDouble(check[0]) < 0.005, "areas within 0.5 % of the overlap (measured in the city's plane): " + check[0]);
+        // a micro-grid that gave a piece away: two versions, and the lineage row
+        String from = row("SELECT from_code FROM region_lineage WHERE generation = ? AND relation = 'moved' ORDER BY from_code LIMIT 1", g)[0];
+        JsonPath h = as(planner).get("/api/regions/" + from + "/history").then().statusCode(200).extract().jsonPath();
+        assertEquals(2, h.getList("versions").size());
+        assertEquals(g - 1, h.getInt("versions[0].generationHigh"));
+        assertEquals(TODAY.toString(), h.getString("versions[1].from"));
+        assertTrue(h.getList("lineage.findAll { it.relation == 'moved' && it.generation == " + g + " }.from").contains(from));
+        as(planner).get("/api/regions/32118/history").then().statusCode(400);
+        as(planner).get("/api/regions/321182999999999/history").then().statusCode(404);
+    }
+
     @Test
     void aPublishedMoveIsADatedGenerationThatMovesTheElementsAndKeepsTheirHistory() throws Exception {
         String[] mh = fx.movable(DISTRICT, 0);
