@@ -34,8 +34,13 @@
   const editable = () => ed.cs && ed.cs.state === 'draft' && auth.edits() && (ed.cs.author === me.username || me.roles.includes('admin'));
 
   // ---------------------------------------------------------------- the draft layer (SVG, with a hatch pattern)
-  const draft = L.geoJSON(null, { renderer, pane: 'draft', style: draftStyle, onEachFeature: (f, l) => l.on('click', (e) => onRegionClick(f, e)),
-    snapIgnore: false });
+  // while an edge is edited, its own two regions are no snapping targets (their boundary is the line being moved):
+  // the vertices snap to the neighbours' vertices only
+  const draft = L.geoJSON(null, { renderer, pane: 'draft', style: draftStyle, snapIgnore: false,
+    onEachFeature: (f, l) => {
+      l.on('click', (e) => onRegionClick(f, e));
+      if (ed.edge && ed.mode === 'edge' && (f.properties.code === ed.edge.a || f.properties.code === ed.edge.b)) l.options.snapIgnore = true;
+    } });
   const outline = L.geoJSON(null, { renderer, pane: 'draft', interactive: false, snapIgnore: true, pmIgnore: true,
     style: () => ({ color: '#e31a1c', weight: 1.6, fill: false, opacity: 0.9 }) });
   const issueLayer = L.featureGroup([], { pane: 'issue' });
@@ -107,14 +112,14 @@
 
   // ---------------------------------------------------------------- selection and the tools
   function onRegionClick(f, e) {
-    if (!ed.cs || ed.view === 'before') return;
+    // while a line is drawn or an edge edited, the click is the drawing's (it goes on to the map)
+    if (!ed.cs || ed.view === 'before' || ed.mode === 'edge' || ed.mode === 'split' || ed.mode === 'carve') return;
     L.DomEvent.stopPropagation(e);
     const code = f.properties.code;
     if (ed.mode === 'paint') {
       if (f.properties.level === 'microgrid' && !code.startsWith(ed.paintTarget)) paint(code);
       return;
     }
-    if (ed.mode === 'edge' || ed.mode === 'split' || ed.mode === 'carve') return;
     const i = ed.selected.indexOf(code);
     if (i >= 0) ed.selected.splice(i, 1); else ed.selected.push(code);
     restyle();
@@ -132,6 +137,7 @@
   let edgeLayers = [];
   let drawing = false;
   function endMode() {
+    draft.eachLayer((l) => { l.options.snapIgnore = false; });
     edgeLayers.forEach((l) => { l.pm && l.pm.disable(); map.removeLayer(l); });
     edgeLayers = [];
     if (drawing && map.pm) { map.pm.disableDraw(); drawing = false; }
@@ -147,13 +153,14 @@
     renderTools();
     const fc = await api.edges(ed.cs.id, a, b);
     ed.edge = { a, b, features: fc.features };
+    draft.eachLayer((l) => { l.options.snapIgnore = l.feature.properties.code === a || l.feature.properties.code === b; });
     fc.features.forEach((f) => {
       const pins = f.properties.pinned.map(([x, y]) => L.latLng(y, x));
       const isPin = (ll) => pins.some((p) => Math.abs(p.lat - ll.lat) < 1e-10 && Math.abs(p.lng - ll.lng) < 1e-10);
       const line = L.polyline(f.geometry.coordinates.map(([x, y]) => [y, x]), { color: '#d500f9', weight: 4, pane: 'issue',
         snapIgnore: true });
       line.addTo(map);
-      line.pm.enable({ snappable: true, snapDistance: 12, allowSelfIntersection: false, draggable: false, preventMarkerRemoval: false,
+      line.pm.enable({ snappable: true, snapDistance: 12, snapSegment: false, allowSelfIntersection: false, draggable: false, preventMarkerRemoval: false,
         moveVertexValidation: ({ marker }) => !isPin(marker.getLatLng()),
         removeVertexValidation: ({ marker }) => !isPin(marker.getLatLng()) });
       // one operation per release of a dragged vertex (Geoman also reports an edit when a drag of a middle marker
@@ -226,7 +233,7 @@
     ed.level = lv;
     if (!keepMode) { endMode(); ed.selected = []; }
     document.querySelectorAll('#edit-panel [data-level]').forEach((b) => b.classList.toggle('on', b.dataset.level === lv));
-    if (map.getZoom() < MIN_ZOOM[lv]) map.setZoom(MIN_ZOOM[lv]);
+    if (map.getZoom() < MIN_ZOOM[lv]) map.setZoom(MIN_ZOOM[lv], { animate: false });
     loadDraft().catch(showError);
     renderTools();
   }
@@ -657,7 +664,7 @@
     el.querySelectorAll('[data-tool]').forEach((b) => b.addEventListener('click', () => tools[b.dataset.tool]()));
   }
 
-  Object.assign(ed, { openChangeSet, showList, setView, setLevel, focusIssue,
+  Object.assign(ed, { openChangeSet, showList, setView, setLevel, focusIssue, reload: () => loadDraft(),
     issueLayerBounds: () => issueLayer.getLayers().map((l) => l.getBounds()) });
   Object.defineProperty(ed, 'edgeLayers', { get: () => edgeLayers });
 })();

@@ -105,7 +105,7 @@ class EditMapBrowserTest {
                           FROM g a JOIN g b ON b.parent_code = a.parent_code AND b.code <> a.code AND ST_Intersects(a.geom, b.geom))
                 SELECT p.a, p.b, h.id, ST_X(h.geom), ST_Y(h.geom) FROM pairs p
                 JOIN LATERAL (SELECT h.id, h.geom FROM house h WHERE h.geom && ST_Expand(p.edge, 0.0004) AND left(h.microgrid_code, 15) = p.a
-                              AND ST_DWithin(h.geom::geography, p.edge::geography, 30) AND NOT ST_DWithin(h.geom::geography, p.edge::geography, 8)
+                              AND ST_DWithin(h.geom::geography, p.edge::geography, 30) AND NOT ST_DWithin(h.geom::geography, p.edge::geography, 12)
                               ORDER BY h.id LIMIT 3) h ON true
                 WHERE ST_Length(p.edge::geography) > 150
                 ORDER BY p.a, p.b, h.id LIMIT 40""")) {
@@ -343,6 +343,130 @@ class EditMapBrowserTest {
         assertEquals(2L, b.js("return window.gridmapHistory.shown.versions.length"), "its old and its new version");
         b.screenshot("edit-history.png");
         b.driver.findElement(By.cssSelector("#history-panel [data-act=close]")).click();
+    }
+
+    /** Fits the map to a region and waits for the draft of the level in view. */
+    private void showRegion(String code) {
+        b.js("const m = window.gridmap.map; window.gridmapApi.regionGeometry(arguments[0]).then((g) => "
+                + "{ m.fitBounds(L.geoJSON(g).getBounds(), {maxZoom: 18, paddingTopLeft: [600, 60], paddingBottomRight: [60, 60], animate: false});"
+                + " window.__shownBounds = L.geoJSON(g).getBounds(); window.__shown = arguments[0]; })", code);
+        b.waitFor("window.__shown === '" + code + "' && window.gridmap.map.getBounds().contains(window.__shownBounds)");
+        b.js("window.gridmapEdit.reload().then(() => { window.__loaded = arguments[0]; })", code);
+        b.waitFor("window.__loaded === '" + code + "' && window.gridmapEdit.drawn > 0 && !window.gridmapEdit.busy");
+    }
+
+    private double[] point(String sql, Object... args) throws Exception {
+        String[] r = EditFixtures.row(owner, sql, args);
+        return new double[] {Double.parseDouble(r[0]), Double.parseDouble(r[1])};
+    }
+
+    private double[] inside(String code) throws Exception {
+        return point("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region WHERE code = ? AND generation_high IS NULL) x", code);
+    }
+
+    /** A line across a region through its point on surface, from 20 % beyond its west side to 20 % beyond its east side. */
+    private double[][] across(String code) throws Exception {
+        String[] r = EditFixtures.row(owner, "SELECT ST_XMin(geom), ST_XMax(geom), ST_Y(ST_PointOnSurface(geom)) FROM region WHERE code = ? "
+                + "AND generation_high IS NULL", code);
+        double x0 = Double.parseDouble(r[0]);
+        double x1 = Double.parseDouble(r[1]);
+        double y = Double.parseDouble(r[2]);
+        double w = x1 - x0;
+        return new double[][] {{x0 - 0.2 * w, y}, {x1 + 0.2 * w, y}};
+    }
+
+    /** Draws a line with clicks (Geoman's draw mode), finishing it with a click on its last point; waits for the operation. */
+    private void drawLine(double[][] line) throws Exception {
+        int before = settled();
+        for (double[] pt : line) {
+            b.clickAt(pt[1], pt[0]);
+            Thread.sleep(150);
+        }
+        // a click on the last vertex finishes the line (where Geoman put it: it may have snapped to a neighbour's vertex)
+        List<?> last = (List<?>) b.js("const ms = window.gridmap.map.pm.Draw.Line._markers; const m = ms[ms.length - 1].getLatLng();"
+                + " return [m.lat, m.lng];");
+        b.clickAt(((Number) last.get(0)).doubleValue(), ((Number) last.get(1)).doubleValue());
+        awaitOp(before);
+    }
+
+    private void awaitOp(int before) {
+        b.waitFor("window.gridmapEdit.opsSettled > " + before + " && !window.gridmapEdit.busy");
+        assertEquals(null, b.js("return window.gridmapEdit.lastError"), "the operation was accepted");
+    }
+
+    private void level(String level) {
+        b.driver.findElement(By.cssSelector("#edit-panel [data-level=" + level + "]")).click();
+        b.waitFor("window.gridmapEdit.level === '" + level + "' && !window.gridmapEdit.busy");
+    }
+
+    @Test
+    void aPlannerSplitsMergesCarvesAndPaintsWithClicksAndLines() throws Exception {
+        String street = DISTRICT + "002";
+        long id = newChangeSet("润州微网格调整");
+        EditFixtures fx = new EditFixtures(owner, plannerToken());
+        String[] mh = fx.movable(street, 0); // a micro-grid that can join the grid next to it
+        String split = EditFixtures.row(owner, "SELECT code FROM region WHERE level = 'microgrid' AND generation_high IS NULL AND code LIKE ? "
+                + "AND left(code, 15) NOT IN (?, ?) AND ST_Area(geom::geography) > 15000 ORDER BY code LIMIT 1", street + "%",
+                mh[0].substring(0, 15), mh[1])[0];
+        String[] merge = EditFixtures.row(owner, "SELECT a.code, b.code FROM region a JOIN region b ON b.parent_code = a.parent_code AND b.code > a.code "
+                + "WHERE a.level = 'microgrid' AND a.generation_high IS NULL AND b.generation_high IS NULL AND a.code LIKE ? "
+                + "AND a.parent_code NOT IN (?, ?, ?) AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 40 "
+                + "ORDER BY a.code DESC LIMIT 1", street + "%", mh[0].substring(0, 15), mh[1], split.substring(0, 15));
+        String carveGrid = EditFixtures.row(owner, "SELECT code FROM region WHERE level = 'grid' AND generation_high IS NULL AND code LIKE ? "
+                + "AND code NOT IN (?, ?, ?, ?) ORDER BY code DESC OFFSET 2 LIMIT 1", street + "%", mh[0].substring(0, 15), mh[1],
+                split.substring(0, 15), merge[0].substring(0, 15))[0];
+        String carved = EditFixtures.row(owner, "SELECT code FROM region WHERE parent_code = ? AND generation_high IS NULL "
+                + "ORDER BY ST_Area(geom) DESC LIMIT 1", carveGrid)[0];
+
+        // split a micro-grid: select it, 分割, a line drawn across it with clicks
+        level("microgrid");
+        showRegion(split);
+        double[] at = inside(split);
+        selectAt(at[0], at[1], split);
+        b.driver.findElement(By.cssSelector("[data-tool=split]")).click();
+        drawLine(across(split));
+        assertEquals("split", b.js("return window.gridmapEdit.cs.ops[0].op.op"));
+        assertTrue(((List<?>) b.js("return window.gridmapEdit.changed")).size() >= 2, "the micro-grid and its new part");
+
+        // merge two micro-grids of one grid: two clicks, 合并
+        showRegion(merge[0]);
+        b.driver.findElement(By.cssSelector("[data-tool=clear]")).click();
+        double[] m0 = inside(merge[0]);
+        double[] m1 = inside(merge[1]);
+        selectAt(m0[0], m0[1], merge[0]);
+        selectAt(m1[0], m1[1], merge[1]);
+        int before = settled();
+        b.driver.findElement(By.cssSelector("[data-tool=merge]")).click();
+        awaitOp(before);
+        assertEquals("merge", b.js("return window.gridmapEdit.cs.ops[1].op.op"));
+
+        // carve new micro-grids out of a grid: select the grid, 新建微网格, a line across its largest micro-grid
+        level("grid");
+        showRegion(carveGrid);
+        double[] g = inside(carved);
+        selectAt(g[0], g[1], carveGrid);
+        b.driver.findElement(By.cssSelector("[data-tool=carve]")).click();
+        drawLine(across(carved));
+        assertEquals("createMicrogrids", b.js("return window.gridmapEdit.cs.ops[2].op.op"));
+
+        // paint a micro-grid into the next grid: select that grid, 划入, click the micro-grid
+        showRegion(mh[1]);
+        b.driver.findElement(By.cssSelector("[data-tool=clear]")).click();
+        double[] h = inside(mh[1]);
+        selectAt(h[0], h[1], mh[1]);
+        b.driver.findElement(By.cssSelector("[data-tool=paint]")).click();
+        b.waitFor("window.gridmapEdit.mode === 'paint' && window.gridmapEdit.level === 'microgrid'");
+        showRegion(mh[0]);
+        before = settled();
+        double[] pm = inside(mh[0]);
+        b.clickAt(pm[1], pm[0]);
+        awaitOp(before);
+        assertEquals("moveMicrogrids", b.js("return window.gridmapEdit.cs.ops[3].op.op"));
+        assertEquals(mh[1], b.js("return window.gridmapEdit.cs.ops[3].op.toGrid"));
+        assertEquals(4L, b.js("return window.gridmapEdit.cs.revision"));
+        // what is stored says the same: four operations, the painted micro-grid renumbered into the grid
+        as(plannerToken()).get("/api/changesets/" + id).then().statusCode(200).body("ops.size()", org.hamcrest.Matchers.equalTo(4));
+        assertEquals("t", EditFixtures.row(owner, "SELECT bool_or(deleted) FROM change_set_region WHERE change_set_id = ? AND code = ?", id, mh[0])[0]);
     }
 
     @Test
