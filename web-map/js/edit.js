@@ -391,8 +391,8 @@
   }
 
   // the preview: what moves (by kind, from → to), the events that need re-dispatch, the workers who gain or lose
-  const KINDS = { houses: '房屋 houses', people: '人员 people', components: '部件 components', organizations: '组织 organisations',
-    events: '事件 events' };
+  const KINDS = { houses: '房屋 houses', buildings: '楼栋 buildings', people: '人员 people', components: '部件 components',
+    organizations: '组织 organisations', events: '事件 events' };
   async function openPreview(kind, offset) {
     const el = document.getElementById('edit-preview');
     el.hidden = false;
@@ -415,7 +415,7 @@
         + `<select id="preview-kind"><option value="">全部 all</option>${Object.keys(KINDS).map((k) => `<option value="${k}" ${k === kind ? 'selected' : ''}>${KINDS[k]}</option>`).join('')}</select>`
         + ` <button type="button" data-act="prev" ${m.offset === 0 ? 'disabled' : ''}>‹</button><button type="button" data-act="next" ${m.offset + m.limit >= m.total ? 'disabled' : ''}>›</button>`
         + `<table class="moves"><tr><th></th><th>从 from</th><th>到 to</th></tr>${items}</table>`
-        + `<h5>需重新派遣的事件 Open events to re-dispatch (${p.eventsChangingGrid.length})</h5><ul>${ev || '<li>—</li>'}</ul>`
+        + `<h5>换网格的事件（需重新派遣）Events whose grid changes, to re-dispatch (${p.eventsChangingGrid.length})</h5><ul>${ev || '<li>—</li>'}</ul>`
         + `<h5>网格员 Workers</h5><ul>${staff || '<li>—</li>'}${w.unstaffedNewGrids.map((g) => `<li class="out">新网格无人 new grid without a worker: <span class="code">${esc(g)}</span></li>`).join('')}</ul>`;
       el.querySelector('#preview-kind').addEventListener('change', (e) => openPreview(e.target.value || null, 0));
       el.querySelector('[data-act=prev]').addEventListener('click', () => openPreview(kind, Math.max(0, m.offset - m.limit)));

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 import cn.gridmap.security.Logins;
 import cn.gridmap.security.Roles;
@@ -324,7 +325,13 @@ class EditMapBrowserTest {
         assertEquals(p.a(), gridAt(p.hLon(), p.hLat(), today().minusDays(1).toString()), "and in the first grid yesterday");
         b.driver.findElement(By.id("open-changesets")).click(); // closes the panel: the published map
         b.waitFor("document.getElementById('edit-panel').hidden");
-        b.js("window.gridmap.map.setView([arguments[0], arguments[1]], 16, {animate: false})", p.hLat(), p.hLon());
+        // the element points off (a click on one opens the element), then a click at the house's point
+        for (WebElement box : b.driver.findElements(By.cssSelector(".leaflet-control-layers-overlays label"))) {
+            if (box.getText().matches(".*(Events|Components|Organizations).*") && box.findElement(By.tagName("input")).isSelected()) {
+                box.click();
+            }
+        }
+        b.js("window.gridmap.map.setView([arguments[0], arguments[1]], 18, {animate: false})", p.hLat(), p.hLon());
         Thread.sleep(500);
         b.clickAt(p.hLat(), p.hLon());
         b.waitFor("document.querySelector('.leaflet-popup .region-code') != null");
@@ -467,6 +474,48 @@ class EditMapBrowserTest {
         // what is stored says the same: four operations, the painted micro-grid renumbered into the grid
         as(plannerToken()).get("/api/changesets/" + id).then().statusCode(200).body("ops.size()", org.hamcrest.Matchers.equalTo(4));
         assertEquals("t", EditFixtures.row(owner, "SELECT bool_or(deleted) FROM change_set_region WHERE change_set_id = ? AND code = ?", id, mh[0])[0]);
+    }
+
+    /**
+     * Someone else edits the draft while the planner's map is open: her next save is refused with the conflict shown,
+     * and 重新加载 Reload brings the draft at its new revision (nothing is overwritten); 调整前/调整后 switch what is drawn.
+     */
+    @Test
+    void aStaleSaveShowsTheConflictAndReloadsWithoutOverwriting() throws Exception {
+        long id = newChangeSet("并发修改");
+        String[] merge = EditFixtures.row(owner, "SELECT a.code, b.code FROM region a JOIN region b ON b.parent_code = a.parent_code AND b.code > a.code "
+                + "WHERE a.level = 'microgrid' AND a.generation_high IS NULL AND b.generation_high IS NULL AND a.code LIKE ? "
+                + "AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 40 ORDER BY a.code DESC LIMIT 1",
+                DISTRICT + "003%");
+        level("microgrid");
+        showRegion(merge[0]);
+        double[] m0 = inside(merge[0]);
+        double[] m1 = inside(merge[1]);
+        selectAt(m0[0], m0[1], merge[0]);
+        selectAt(m1[0], m1[1], merge[1]);
+        // the same change set renamed meanwhile, from another tab
+        as(plannerToken()).body("{\"revision\":0,\"op\":\"rename\",\"code\":\"" + merge[1] + "\",\"name\":\"另一窗口改的名\"}")
+                .post("/api/changesets/" + id + "/ops").then().statusCode(200);
+        int before = settled();
+        b.driver.findElement(By.cssSelector("[data-tool=merge]")).click();
+        b.waitFor("window.gridmapEdit.opsSettled > " + before);
+        assertEquals(409L, b.js("return window.gridmapEdit.lastError.status"));
+        assertFalse((Boolean) b.js("return document.getElementById('edit-conflict').hidden"), "the conflict is shown");
+        assertEquals(1L, b.js("return window.gridmapEdit.conflict.currentRevision"));
+        int opened = ((Number) b.js("return window.gridmapEdit.opened")).intValue();
+        b.driver.findElement(By.cssSelector("#edit-conflict [data-act=reload]")).click();
+        b.waitFor("window.gridmapEdit.opened > " + opened + " && window.gridmapEdit.conflict == null");
+        assertEquals(1L, b.js("return window.gridmapEdit.cs.revision"));
+        assertEquals("rename", b.js("return window.gridmapEdit.cs.ops[0].op.op"), "the other tab's edit stands");
+        as(plannerToken()).get("/api/changesets/" + id).then().body("ops.size()", org.hamcrest.Matchers.equalTo(1));
+
+        // before / after: the published grids alone, then the draft alone
+        b.driver.findElement(By.cssSelector("#edit-panel [data-view=after]")).click();
+        b.waitFor("window.gridmapEdit.view === 'after' && !window.gridmap.state.visibleLevels.has('microgrid')");
+        b.driver.findElement(By.cssSelector("#edit-panel [data-view=before]")).click();
+        b.waitFor("window.gridmapEdit.view === 'before' && window.gridmap.state.visibleLevels.has('microgrid')");
+        b.driver.findElement(By.cssSelector("#edit-panel [data-view=compare]")).click();
+        b.waitFor("window.gridmapEdit.view === 'compare'");
     }
 
     @Test
