@@ -188,7 +188,7 @@
     endMode();
     ed.mode = mode;
     renderTools();
-    map.pm.enableDraw('Line', { snappable: true, snapDistance: 12, templineStyle: { color: '#00b8d4' }, hintlineStyle: { color: '#00b8d4', dashArray: '4 4' },
+    map.pm.enableDraw('Line', { snappable: true, snapDistance: 12, finishOn: 'dblclick', templineStyle: { color: '#00b8d4' }, hintlineStyle: { color: '#00b8d4', dashArray: '4 4' },
       pathOptions: { color: '#00b8d4', weight: 3, pane: 'issue' } });
     drawing = true;
   }
@@ -246,14 +246,21 @@
     ed.rejected = null;
     ed.lastBody = body;
     try {
-      const result = await api.op(ed.cs.id, Object.assign({ revision: ed.cs.revision }, body));
+      const sent = Object.assign({ revision: ed.cs.revision }, body);
+      const result = await api.op(ed.cs.id, sent);
       ed.cs.revision = result.revision;
       ed.issues = result.issues || [];
       ed.changed = result.changed;
-      await Promise.all([loadDraft(), loadWorkload(), reloadChangeSet(), after ? after() : null]);
+      // the op list as the server keeps it: undone operations are dropped by a new one
+      const ops = (ed.cs.ops || []).filter((o) => !o.undone);
+      ops.push({ seq: ops.length ? ops[ops.length - 1].seq + 1 : 1, revision: result.revision, op: sent, undone: false, at: new Date().toISOString() });
+      ed.cs.ops = ops;
+      // what the planner waits for: the draft redrawn and the numbers; then the edited edge as stored
+      await Promise.all([loadDraft(), loadWorkload()]);
       renderAll();
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       ed.timings.push(Math.round(performance.now() - t0));
+      if (after) await after();
       if (ed.mode === 'paint') restyle();
     } catch (err) {
       await onOpError(err, after);
@@ -641,8 +648,8 @@
     const one = n === 1;
     const isGrid = one && ed.selected[0].length === 15;
     const modeText = { edge: '拖动顶点调整公共边，端点固定 Drag vertices of the shared edge (its ends are pinned)',
-      split: '画一条穿过所选区划的线，点击最后一点结束 Draw a line across the region; click the last point to finish',
-      carve: '在网格内画线划分微网格 Draw a line inside the grid to carve micro-grids',
+      split: '画一条穿过所选区划的线，双击结束 Draw a line across the region; double-click to finish',
+      carve: '在网格内画线划分微网格，双击结束 Draw a line inside the grid to carve micro-grids; double-click to finish',
       paint: `点击微网格划入 ${ed.paintTarget || ''} Click micro-grids to paint them into the target grid` }[ed.mode];
     const ops = (ed.cs.ops || []).map((o) => `<li class="${o.undone ? 'undone' : ''}" value="${o.seq}">${OP_ZH[o.op.op] || esc(o.op.op)}</li>`).join('');
     el.innerHTML = `<p>已选 Selected: ${n ? ed.selected.map((c) => `<span class="code">${esc(c)}</span>`).join(', ') : '<span class="muted">点击地图上的区划 click regions on the map</span>'}`

@@ -59,7 +59,9 @@ class EditMapBrowserTest {
                 + " && {id: window.gridmapEdit.cs.id, state: window.gridmapEdit.cs.state, revision: window.gridmapEdit.cs.revision},"
                 + " level: window.gridmapEdit.level, drawn: window.gridmapEdit.drawn, loads: window.gridmapEdit.draftLoads, selected: window.gridmapEdit.selected,"
                 + " mode: window.gridmapEdit.mode, busy: window.gridmapEdit.busy, settled: window.gridmapEdit.opsSettled, lastError: window.gridmapEdit.lastError,"
-                + " error: (document.getElementById('edit-error') || {}).textContent}})";
+                + " error: (document.getElementById('edit-error') || {}).textContent,"
+                + " drawing: window.gridmap.map.pm && window.gridmap.map.pm.globalDrawModeEnabled(),"
+                + " drawn: window.gridmap.map.pm && window.gridmap.map.pm.Draw.Line._markers && window.gridmap.map.pm.Draw.Line._markers.map((m) => m.getLatLng())}})";
     }
 
     @AfterAll
@@ -355,7 +357,7 @@ class EditMapBrowserTest {
     /** Fits the map to a region and waits for the draft of the level in view. */
     private void showRegion(String code) {
         b.js("const m = window.gridmap.map; window.gridmapApi.regionGeometry(arguments[0]).then((g) => "
-                + "{ m.fitBounds(L.geoJSON(g).getBounds(), {maxZoom: 18, paddingTopLeft: [600, 60], paddingBottomRight: [60, 60], animate: false});"
+                + "{ m.fitBounds(L.geoJSON(g).getBounds(), {maxZoom: 18, paddingTopLeft: [720, 80], paddingBottomRight: [80, 80], animate: false});"
                 + " window.__shownBounds = L.geoJSON(g).getBounds(); window.__shown = arguments[0]; })", code);
         b.waitFor("window.__shown === '" + code + "' && window.gridmap.map.getBounds().contains(window.__shownBounds)");
         b.js("window.gridmapEdit.reload().then(() => { window.__loaded = arguments[0]; })", code);
@@ -371,7 +373,7 @@ class EditMapBrowserTest {
         return point("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region WHERE code = ? AND generation_high IS NULL) x", code);
     }
 
-    /** A line across a region through its point on surface, from 20 % beyond its west side to 20 % beyond its east side. */
+    /** A line across a region through its point on surface, from 15 % beyond its west side to 15 % beyond its east side. */
     private double[][] across(String code) throws Exception {
         String[] r = EditFixtures.row(owner, "SELECT ST_XMin(geom), ST_XMax(geom), ST_Y(ST_PointOnSurface(geom)) FROM region WHERE code = ? "
                 + "AND generation_high IS NULL", code);
@@ -379,20 +381,19 @@ class EditMapBrowserTest {
         double x1 = Double.parseDouble(r[1]);
         double y = Double.parseDouble(r[2]);
         double w = x1 - x0;
-        return new double[][] {{x0 - 0.2 * w, y}, {x1 + 0.2 * w, y}};
+        return new double[][] {{x0 - 0.15 * w, y}, {x1 + 0.15 * w, y}};
     }
 
-    /** Draws a line with clicks (Geoman's draw mode), finishing it with a click on its last point; waits for the operation. */
+    /** Draws a line with clicks (Geoman's draw mode), finishing it with a double click at its last point; waits for the operation. */
     private void drawLine(double[][] line) throws Exception {
         int before = settled();
-        for (double[] pt : line) {
-            b.clickAt(pt[1], pt[0]);
+        for (int i = 0; i < line.length; i++) {
+            double[] p = b.px(line[i][1], line[i][0]);
+            org.openqa.selenium.interactions.Actions a = new org.openqa.selenium.interactions.Actions(b.driver)
+                    .moveToLocation((int) Math.round(p[0]), (int) Math.round(p[1]));
+            (i == line.length - 1 ? a.doubleClick() : a.click()).perform();
             Thread.sleep(150);
         }
-        // a click on the last vertex finishes the line (where Geoman put it: it may have snapped to a neighbour's vertex)
-        List<?> last = (List<?>) b.js("const ms = window.gridmap.map.pm.Draw.Line._markers; const m = ms[ms.length - 1].getLatLng();"
-                + " return [m.lat, m.lng];");
-        b.clickAt(((Number) last.get(0)).doubleValue(), ((Number) last.get(1)).doubleValue());
         awaitOp(before);
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,15 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -49,33 +42,27 @@ class MapBrowserTest {
     @io.quarkus.agroal.DataSource("owner") // the tables' owner: tests look at what is stored, past row-level security
     javax.sql.DataSource dataSource;
 
+    private static Browser browser;
+
     @BeforeAll
     static void startBrowser() throws Exception {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary("/usr/bin/chromium");
-        o.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                "--user-data-dir=" + Files.createTempDirectory("gridmap-chromium"));
-        ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        driver = new ChromeDriver(svc, o);
-        driver.manage().window().setSize(new Dimension(1280, 860));
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
-        Files.createDirectories(Path.of("target/screens"));
+        browser = new Browser(1280, 860);
+        driver = browser.driver;
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (driver != null) {
-            driver.quit();
+        if (browser != null) {
+            browser.close();
         }
     }
 
     private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return browser.js(script, args);
     }
 
     private void waitFor(String condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> Boolean.TRUE.equals(js("return " + condition)));
+        browser.waitFor(condition);
     }
 
     /** Opens a page of the map; logs in as admin when the login form shows (the session then lasts for the tab). */
@@ -86,17 +73,11 @@ class MapBrowserTest {
     }
 
     private void login(String user, String password) {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(js(
-                "return window.mapReady === true || (document.getElementById('login') != null && !document.getElementById('login').hidden)")));
-        if (Boolean.TRUE.equals(js("return window.mapReady === true"))) {
-            return;
-        }
-        js("const f = document.getElementById('login-form'); f.username.value = arguments[0]; f.password.value = arguments[1];"
-                + " f.requestSubmit();", user, password);
+        browser.login(user, password);
     }
 
     private void screenshot(String name) throws Exception {
-        Files.write(Path.of("target/screens", name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        browser.screenshot(name);
     }
 
     @Test
