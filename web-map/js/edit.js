@@ -484,24 +484,7 @@
   }
 
   // ---------------------------------------------------------------- the panel
-  const panel = document.createElement('div');
-  panel.id = 'edit-panel';
-  panel.className = 'panel';
-  panel.hidden = true;
-  document.body.appendChild(panel);
-  L.DomEvent.disableClickPropagation(panel);
-  L.DomEvent.disableScrollPropagation(panel);
-
-  const Button = L.Control.extend({
-    onAdd: () => {
-      const div = L.DomUtil.create('div', 'panel edit-button');
-      div.innerHTML = '<button type="button" id="open-changesets">调整方案 Change sets</button>';
-      L.DomEvent.disableClickPropagation(div);
-      div.querySelector('button').addEventListener('click', () => (panel.hidden ? showList() : closePanel()));
-      return div;
-    },
-  });
-  new Button({ position: 'topleft' }).addTo(map);
+  const panel = gm.sidePanel('edit-panel', 'open-changesets', '调整方案 Change sets', () => showList(), () => closePanel());
 
   function setHint(text) {
     const el = document.getElementById('edit-hint');

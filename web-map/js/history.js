@@ -15,24 +15,7 @@
     style: () => ({ color: '#5e35b1', weight: 2, dashArray: '5 3', fill: true, fillColor: '#5e35b1', fillOpacity: 0.04 }),
     onEachFeature: (f, l) => l.on('click', (e) => { L.DomEvent.stopPropagation(e); showHistory(f.properties.code); }) });
 
-  const panel = document.createElement('div');
-  panel.id = 'history-panel';
-  panel.className = 'panel';
-  panel.hidden = true;
-  document.body.appendChild(panel);
-  L.DomEvent.disableClickPropagation(panel);
-  L.DomEvent.disableScrollPropagation(panel);
-
-  const Button = L.Control.extend({
-    onAdd: () => {
-      const div = L.DomUtil.create('div', 'panel edit-button');
-      div.innerHTML = '<button type="button" id="open-history">历史 History</button>';
-      L.DomEvent.disableClickPropagation(div);
-      div.querySelector('button').addEventListener('click', () => (panel.hidden ? open() : close()));
-      return div;
-    },
-  });
-  new Button({ position: 'topleft' }).addTo(map);
+  const panel = gm.sidePanel('history-panel', 'open-history', '历史 History', () => open(), () => close());
 
   function close() {
     panel.hidden = true;

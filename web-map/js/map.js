@@ -250,7 +250,29 @@
     el.style.left = Math.round(right + 8) + 'px';
   }
 
-  Object.assign(window.gridmap, { placePanel, restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
+  // a side panel with its button among the map's controls; a press opens it (open()) or closes it (close())
+  function sidePanel(id, buttonId, label, open, close) {
+    const panel = document.createElement('div');
+    panel.id = id;
+    panel.className = 'panel';
+    panel.hidden = true;
+    document.body.appendChild(panel);
+    L.DomEvent.disableClickPropagation(panel);
+    L.DomEvent.disableScrollPropagation(panel);
+    const Button = L.Control.extend({
+      onAdd: () => {
+        const div = L.DomUtil.create('div', 'panel edit-button');
+        div.innerHTML = `<button type="button" id="${buttonId}">${label}</button>`;
+        L.DomEvent.disableClickPropagation(div);
+        div.querySelector('button').addEventListener('click', () => (panel.hidden ? open() : close()));
+        return div;
+      },
+    });
+    new Button({ position: 'topleft' }).addTo(map);
+    return panel;
+  }
+
+  Object.assign(window.gridmap, { placePanel, sidePanel, restyle, redrawRegions, redraw, onRendered, onLevelChange, finestVisibleLevel, setStatus, layerControl, esc,
     setAllLevels, clickProviders, searchProviders: [] });
 
   function popupHtml(r) {

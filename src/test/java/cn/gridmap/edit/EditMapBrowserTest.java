@@ -397,6 +397,15 @@ class EditMapBrowserTest {
         awaitOp(before);
     }
 
+    /** Shows a region, selects it with a click inside {@code across}, picks the tool, and draws a line across {@code across}. */
+    private void selectAndDraw(String code, String across, String tool) throws Exception {
+        showRegion(code);
+        double[] at = inside(across);
+        selectAt(at[0], at[1], code);
+        b.driver.findElement(By.cssSelector("[data-tool=" + tool + "]")).click();
+        drawLine(across(across));
+    }
+
     private void awaitOp(int before) {
         b.waitFor("window.gridmapEdit.opsSettled > " + before + " && !window.gridmapEdit.busy");
         assertEquals(null, b.js("return window.gridmapEdit.lastError"), "the operation was accepted");
@@ -428,11 +437,7 @@ class EditMapBrowserTest {
 
         // split a micro-grid: select it, 分割, a line drawn across it with clicks
         level("microgrid");
-        showRegion(split);
-        double[] at = inside(split);
-        selectAt(at[0], at[1], split);
-        b.driver.findElement(By.cssSelector("[data-tool=split]")).click();
-        drawLine(across(split));
+        selectAndDraw(split, split, "split");
         assertEquals("split", b.js("return window.gridmapEdit.cs.ops[0].op.op"));
         assertTrue(((List<?>) b.js("return window.gridmapEdit.changed")).size() >= 2, "the micro-grid and its new part");
 
@@ -450,11 +455,7 @@ class EditMapBrowserTest {
 
         // carve new micro-grids out of a grid: select the grid, 新建微网格, a line across its largest micro-grid
         level("grid");
-        showRegion(carveGrid);
-        double[] g = inside(carved);
-        selectAt(g[0], g[1], carveGrid);
-        b.driver.findElement(By.cssSelector("[data-tool=carve]")).click();
-        drawLine(across(carved));
+        selectAndDraw(carveGrid, carved, "carve");
         assertEquals("createMicrogrids", b.js("return window.gridmapEdit.cs.ops[2].op.op"));
 
         // paint a micro-grid into the next grid: select that grid, 划入, click the micro-grid
@@ -517,6 +518,43 @@ class EditMapBrowserTest {
         b.waitFor("window.gridmapEdit.view === 'before' && window.gridmap.state.visibleLevels.has('microgrid')");
         b.driver.findElement(By.cssSelector("#edit-panel [data-view=compare]")).click();
         b.waitFor("window.gridmapEdit.view === 'compare'");
+    }
+
+    /**
+     * Another change set publishes over a region this one changes: its publish is refused with the conflict shown,
+     * and 变基 Rebase replays its operations on the newest boundaries (back to draft, to be signed off again).
+     */
+    @Test
+    void aPublishOverChangedRegionsOffersARebase() throws Exception {
+        String street = DISTRICT + "004";
+        EditFixtures fx = new EditFixtures(owner, plannerToken());
+        String[] mh = fx.movable(street, 0);
+        String grid = mh[0].substring(0, 15);
+        long id = as(plannerToken()).body(Map.of("title", "改名方案")).post("/api/changesets").then().statusCode(201).extract().jsonPath().getLong("id");
+        as(plannerToken()).body("{\"revision\":0,\"op\":\"rename\",\"code\":\"" + grid + "\",\"name\":\"新名称网格\"}")
+                .post("/api/changesets/" + id + "/ops").then().statusCode(200);
+        as(plannerToken()).body("{\"revision\":1,\"effectiveFrom\":\"" + today() + "\"}").post("/api/changesets/" + id + "/submit").then().statusCode(200);
+        for (String approver : List.of(EditFixtures.communityApprover(grid), EditFixtures.streetApprover(grid))) {
+            if ("submitted".equals(as(plannerToken()).get("/api/changesets/" + id).then().extract().path("state"))) {
+                as(approver).body("{\"revision\":1,\"decision\":\"approve\"}").post("/api/changesets/" + id + "/approvals").then().statusCode(200);
+            }
+        }
+        // meanwhile another change set moves one of that grid's micro-grids away, and is published
+        int generation = fx.publishMove("先发布的方案", mh[0], mh[1], today().toString());
+
+        plannerToken();
+        b.loginFresh(root, PLANNER, Logins.password(PLANNER));
+        openFromPanel("cs-list", id);
+        assertEquals("approved", b.js("return window.gridmapEdit.cs.state"));
+        b.driver.findElement(By.cssSelector("[data-act=publish]")).click();
+        b.waitFor("window.gridmapEdit.conflict != null && !document.getElementById('edit-conflict').hidden");
+        assertTrue(b.driver.findElement(By.id("edit-conflict")).getText().contains(grid), "the conflict names the region");
+        int opened = ((Number) b.js("return window.gridmapEdit.opened")).intValue();
+        b.driver.findElement(By.cssSelector("#edit-conflict [data-act=rebase]")).click();
+        b.waitFor("window.gridmapEdit.opened > " + opened + " && window.gridmapEdit.conflict == null");
+        assertEquals((long) generation, b.js("return window.gridmapEdit.cs.baseGeneration"), "on the newest boundaries");
+        assertEquals("draft", b.js("return window.gridmapEdit.cs.state"), "to be signed off again");
+        assertEquals("rename", b.js("return window.gridmapEdit.cs.ops[0].op.op"), "its operation replayed");
     }
 
     @Test
