@@ -28,7 +28,7 @@
   // everything the map and the browser test read: ed.cs (the open change set), ed.timings (release → redraw, ms)
   const ed = {
     cs: null, level: 'grid', view: 'compare', selected: [], mode: null, busy: false, pending: null,
-    issues: [], rejected: null, workload: [], timings: [], draftLoads: 0, conflict: null, lastError: null,
+    issues: [], rejected: null, workload: [], timings: [], opTimings: [], draftLoads: 0, conflict: null, lastError: null,
   };
   window.gridmapEdit = ed;
   const editable = () => ed.cs && ed.cs.state === 'draft' && auth.edits() && (ed.cs.author === me.username || me.roles.includes('admin'));
@@ -248,6 +248,7 @@
     try {
       const sent = Object.assign({ revision: ed.cs.revision }, body);
       const result = await api.op(ed.cs.id, sent);
+      const answered = performance.now();
       ed.cs.revision = result.revision;
       ed.issues = result.issues || [];
       ed.changed = result.changed;
@@ -260,6 +261,7 @@
       renderAll();
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       ed.timings.push(Math.round(performance.now() - t0));
+      ed.opTimings.push(Math.round(answered - t0)); // of which the operation's round trip
       if (after) await after();
       if (ed.mode === 'paint') restyle();
     } catch (err) {
@@ -463,6 +465,11 @@
     }
   }
 
+  // times as the city reads them (UTC+8), to the minute
+  const CITY_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hour12: false });
+  const cityTime = (at) => { const d = new Date(at); return Number.isNaN(d.getTime()) ? String(at) : CITY_TIME.format(d); };
+
   function timeline(cs) {
     const rows = [[cs.createdAt, `创建 created by ${esc(cs.author)}`]];
     // a run of operations of one kind is one line: "reshape edge ×11, 19:39–19:40"
@@ -472,15 +479,15 @@
       const key = o.op.op + (o.undone ? '/undone' : '');
       if (last && last.key === key) { last.n++; last.until = o.at; } else runs.push({ key, op: o.op.op, undone: o.undone, n: 1, at: o.at, until: o.at });
     });
-    runs.forEach((r) => rows.push([r.at, `${OP_ZH[r.op] || esc(r.op)}${r.n > 1 ? ' ×' + r.n + ' (至 until ' + esc(String(r.until).slice(11, 16)) + ')' : ''}`
+    runs.forEach((r) => rows.push([r.at, `${OP_ZH[r.op] || esc(r.op)}${r.n > 1 ? ' ×' + r.n + ' (至 until ' + esc(cityTime(r.until).slice(11)) + ')' : ''}`
       + (r.undone ? ' (撤销 undone)' : '')]));
     if (cs.submittedAt) rows.push([cs.submittedAt, `提交 submitted · 生效 effective ${esc(cs.effectiveFrom)} · 审批链 chain ${(cs.chain || []).map((l) => LEVEL_ZH[l] || l).join(' → ')}`]);
     (cs.approvals || []).forEach((a) => rows.push([a.at, `${a.decision === 'approve' ? '同意 approved' : '退回 returned'} · ${LEVEL_ZH[a.level] || esc(a.level)}级 `
       + `${esc(a.approver)}${a.comment ? ' · “' + esc(a.comment) + '”' : ''}${a.counts ? '' : ' (作废 void: edited after)'}`]));
     if (cs.state === 'scheduled') rows.push([cs.updatedAt, `待生效 scheduled for ${esc(cs.effectiveFrom)}`]);
     if (cs.generation != null) rows.push([cs.updatedAt, `发布 published as generation ${cs.generation}, in force from ${esc(cs.effectiveFrom)}`]);
-    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return '<ol class="timeline">' + rows.map(([at, text]) => `<li><span class="at">${esc(String(at).replace('T', ' ').slice(0, 16))}</span> ${text}</li>`).join('') + '</ol>';
+    rows.sort((a, b) => new Date(a[0]) - new Date(b[0]));
+    return '<ol class="timeline">' + rows.map(([at, text]) => `<li><span class="at">${esc(cityTime(at))}</span> ${text}</li>`).join('') + '</ol>';
   }
 
   // ---------------------------------------------------------------- the panel
@@ -553,7 +560,7 @@
     ed.cs = cs;
     ed.issues = cs.issues || [];
     ed.rejected = null;
-    if (first) { ed.selected = []; ed.timings = []; }
+    if (first) { ed.selected = []; ed.timings = []; ed.opTimings = []; }
     panel.hidden = false;
     gm.placePanel(panel);
     draft.addTo(map);

@@ -96,7 +96,7 @@
       hs.shown = h;
       el.innerHTML = `<h4>沿革 Lineage of <span class="code">${esc(code)}</span></h4><ul>`
         + h.versions.map((v) => `<li>第 ${v.generationLow}${v.generationHigh != null && v.generationHigh !== v.generationLow ? '–' + v.generationHigh : ''} 版 · `
-          + `${esc(v.from)} → ${v.until ? esc(v.until) : '至今 now'} · ${esc(v.name)} · ${(v.areaSqm / 1e4).toFixed(2)} ha</li>`).join('') + '</ul>'
+          + `${v.from ? esc(v.from) : '初始 first load'} → ${v.until ? esc(v.until) : '至今 now'} · ${esc(v.name)} · ${(v.areaSqm / 1e4).toFixed(2)} ha</li>`).join('') + '</ul>'
         + (h.lineage.length ? '<ul class="lineage">' + h.lineage.map((l) => `<li>${esc(l.effectiveFrom)} ${REL[l.relation] || esc(l.relation)}: `
           + `<span class="code">${esc(l.from)}</span> → <span class="code">${esc(l.to)}</span>${l.areaSqm != null ? ' · ' + Math.round(l.areaSqm).toLocaleString() + ' m²' : ''}</li>`).join('') + '</ul>'
           : '<p class="muted">无划转 never split, merged or renumbered</p>');
