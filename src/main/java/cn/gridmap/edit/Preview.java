@@ -237,7 +237,7 @@ public class Preview {
 
     /**
      * Who the change reaches: each grid worker or liaison of a touched grid or micro-grid with her households there
-     * before and after (a retired region: she loses it), and the new grids and micro-grids nobody staffs yet.
+     * before and after (a retired region: she loses it), and the new grids nobody staffs yet.
      */
     private Map<String, Object> workers(List<Map<String, Object>> households) {
         Map<String, Map<String, Object>> byCode = new LinkedHashMap<>();
