@@ -27,6 +27,18 @@ public interface GridmapConfig {
 
     Edit edit();
 
+    Events events();
+
+    /** The events loop (数字城管 closed loop): its clock. */
+    interface Events {
+        /**
+         * The working hours of a working day, in the city's time (Asia/Shanghai), as intervals "HH:mm-HH:mm" separated
+         * by commas; deadlines in 工作时 count only these hours, those in 工作日 only working days.
+         */
+        @WithDefault("08:30-12:00,13:30-17:30")
+        String workingHours();
+    }
+
     /** Guidelines that boundary edits are checked against (warnings, not errors). */
     interface Edit {
         /** Households a micro-grid should have (微网格 30–50). */

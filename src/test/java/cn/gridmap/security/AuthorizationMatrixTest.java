@@ -103,6 +103,9 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/webhooks", ADMIN);
         TABLE.put("DELETE /api/webhooks/{id}", ADMIN);
         TABLE.put("GET /api/webhooks/{id}/deliveries", ADMIN);
+        TABLE.put("GET /api/workdays", ANY);
+        TABLE.put("PUT /api/workdays/{day}", ADMIN);
+        TABLE.put("DELETE /api/workdays/{day}", ADMIN);
         TABLE.put("GET /api/people/{id}/history", PERSONAL);
         TABLE.put("GET /api/houses/{id}/history", PERSONAL);
         TABLE.put("GET /api/components/{id}/history", STAFF);
@@ -125,7 +128,7 @@ class AuthorizationMatrixTest {
 
     private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
-            Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"));
+            Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"));
 
     @BeforeEach
     void anonymousUnlessSaid() {
@@ -221,6 +224,7 @@ class AuthorizationMatrixTest {
                     : path.startsWith("/api/auth/") ? r.contentType("application/x-www-form-urlencoded").post(path)
                     : r.contentType("application/json").body(path.endsWith("/batch") ? "[]" : "{}").post(path);
             case "PATCH" -> r.contentType("application/json").body("{}").patch(path);
+            case "PUT" -> r.contentType("application/json").body("{}").put(path);
             case "DELETE" -> r.delete(path);
             default -> throw new IllegalStateException(method);
         };
