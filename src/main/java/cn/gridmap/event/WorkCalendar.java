@@ -30,7 +30,12 @@ public class WorkCalendar {
     private final DataSource dataSource;
     private final Audit audit;
     private final List<WorkClock.Interval> hours;
-    private volatile WorkClock clock;
+    /** The clock and when it was read: another replica's edit reaches this one within a minute. */
+    private record Read(WorkClock clock, long at) {
+    }
+
+    private static final long MAX_AGE_NANOS = 60_000_000_000L;
+    private volatile Read clock;
 
     public WorkCalendar(DataSource dataSource, Audit audit, GridmapConfig config) {
         this.dataSource = dataSource;
@@ -38,16 +43,16 @@ public class WorkCalendar {
         this.hours = WorkClock.parseHours(config.events().workingHours());
     }
 
-    /** The clock of the stored calendar (read once, and again after every edit). */
+    /** The clock of the stored calendar (read again after an edit here, and at least once a minute). */
     public WorkClock clock() {
-        WorkClock c = clock;
-        if (c == null) {
+        Read r = clock;
+        if (r == null || System.nanoTime() - r.at() > MAX_AGE_NANOS) {
             Map<LocalDate, Boolean> overrides = new HashMap<>();
             days().forEach(d -> overrides.put(LocalDate.parse(d.day()), d.workday()));
-            c = new WorkClock(overrides, hours);
-            clock = c;
+            r = new Read(new WorkClock(overrides, hours), System.nanoTime());
+            clock = r;
         }
-        return c;
+        return r.clock();
     }
 
     /** GET /api/workdays?from=&to=: the listed days between two dates (both optional, inclusive). */
