@@ -125,7 +125,6 @@
     restyle();
     renderTools();
   }
-  map.on('click', () => { /* a click beside the draft keeps the selection */ });
 
   function clearSelection() {
     ed.selected = [];
@@ -384,7 +383,6 @@
     issueLayer.addLayer(g);
     issueLayer.addTo(map);
     const b = g.getBounds();
-    ed.focusedAt = b.getCenter();
     if (!freeBounds().contains(b)) fit(b, Math.max(map.getZoom(), 16));
   }
 

@@ -124,10 +124,10 @@ class EditMapBrowserTest {
             String bb = (String) k[1];
             double hx = (double) k[3];
             double hy = (double) k[4];
-            List<List<Float>> line = as(plannerToken()).get("/api/changesets/" + changeSet + "/edges?a=" + a + "&b=" + bb).then().statusCode(200)
-                    .extract().path("features[0].geometry.coordinates");
-            List<Boolean> closed = as(plannerToken()).get("/api/changesets/" + changeSet + "/edges?a=" + a + "&b=" + bb).then().extract()
-                    .path("features.properties.closed");
+            io.restassured.path.json.JsonPath edges = as(plannerToken()).get("/api/changesets/" + changeSet + "/edges?a=" + a + "&b=" + bb)
+                    .then().statusCode(200).extract().jsonPath();
+            List<List<Float>> line = edges.getList("features[0].geometry.coordinates");
+            List<Boolean> closed = edges.getList("features.properties.closed");
             if (closed.size() != 1 || closed.get(0)) {
                 continue;
             }
@@ -582,10 +582,8 @@ class EditMapBrowserTest {
         String bb = r[1];
         double cx = Double.parseDouble(r[3]);
         double cy = Double.parseDouble(r[4]);
-        String[] inA = EditFixtures.row(owner, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region WHERE code = ? "
-                + "AND generation_high IS NULL) x", a);
-        String[] inB = EditFixtures.row(owner, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region WHERE code = ? "
-                + "AND generation_high IS NULL) x", bb);
+        double[] inA = inside(a);
+        double[] inB = inside(bb);
         String[] mid = EditFixtures.row(owner, "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Centroid(ST_Collect(ARRAY[ST_PointOnSurface(a.geom), "
                 + "ST_PointOnSurface(b.geom), ST_SetSRID(ST_MakePoint(?, ?), 4326)])) p FROM region a, region b WHERE a.code = ? AND b.code = ? "
                 + "AND a.generation_high IS NULL AND b.generation_high IS NULL) x", cx, cy, a, bb);
@@ -593,8 +591,8 @@ class EditMapBrowserTest {
         b.waitFor("window.gridmapEdit.drawn > 0");
         Thread.sleep(300);
         b.waitFor("window.gridmapEdit.drawn > 0 && !window.gridmapEdit.busy");
-        selectAt(Double.parseDouble(inA[0]), Double.parseDouble(inA[1]), a);
-        selectAt(Double.parseDouble(inB[0]), Double.parseDouble(inB[1]), bb);
+        selectAt(inA[0], inA[1], a);
+        selectAt(inB[0], inB[1], bb);
         int ready = edgeReady();
         b.driver.findElement(By.cssSelector("[data-tool=edge]")).click();
         b.waitFor("(window.gridmapEdit.edgeReady || 0) > " + ready);

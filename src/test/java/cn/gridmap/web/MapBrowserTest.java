@@ -18,7 +18,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -341,11 +340,6 @@ class MapBrowserTest {
     }
 
     private void clickAt(double lat, double lon) {
-        Map<?, ?> px = (Map<?, ?>) js("const p = window.gridmap.map.latLngToContainerPoint([arguments[0], arguments[1]]);"
-                + "return {x: p.x, y: p.y};", lat, lon);
-        WebElement mapEl = driver.findElement(By.id("map"));
-        int x = ((Number) px.get("x")).intValue() - mapEl.getSize().getWidth() / 2;
-        int y = ((Number) px.get("y")).intValue() - mapEl.getSize().getHeight() / 2;
-        new Actions(driver).moveToElement(mapEl, x, y).click().perform();
+        browser.clickAt(lat, lon);
     }
 }
