@@ -37,6 +37,17 @@ public interface GridmapConfig {
          */
         @WithDefault("08:30-12:00,13:30-17:30")
         String workingHours();
+
+        /** Open events of the same class within this distance of a new one are offered as likely duplicates (FixMyStreet: 250 m). */
+        @WithDefault("250")
+        double duplicateMeters();
+
+        /** How often the deadline scheduler looks for overdue stages (督办). */
+        @WithDefault("30")
+        int escalationSeconds();
+
+        /** Where the synthetic city's demo accounts and their generated passwords are written (mode 600); unset: nowhere. */
+        Optional<String> demoUsersFile();
     }
 
     /** Guidelines that boundary edits are checked against (warnings, not errors). */

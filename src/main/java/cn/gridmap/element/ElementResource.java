@@ -83,7 +83,7 @@ public class ElementResource {
 
     @GET
     @Path("/components")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = "城市部件: components with their 16-digit GB/T 30428.2 code")
     public ElementItems.Page<ElementItems.Component> components(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
             @Parameter(description = REGION) @QueryParam("region") String region,
@@ -95,7 +95,7 @@ public class ElementResource {
 
     @GET
     @Path("/components/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = "One component (404 outside your scope)")
     public ElementItems.Component component(@PathParam("id") String id) {
         return service.component(callers.current(), id);
@@ -103,7 +103,7 @@ public class ElementResource {
 
     @GET
     @Path("/organizations")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = "组织: enterprises and social organisations with their credit code")
     public ElementItems.Page<ElementItems.Organization> organizations(@QueryParam("limit") String limit,
             @QueryParam("offset") String offset, @Parameter(description = REGION) @QueryParam("region") String region,
@@ -116,33 +116,12 @@ public class ElementResource {
 
     @GET
     @Path("/organizations/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = "One organisation (404 outside your scope); unmask=true with X-Purpose and the pii right shows its phone")
     public ElementItems.Organization organization(@PathParam("id") String id,
             @Parameter(description = UNMASK) @QueryParam("unmask") boolean unmask,
             @Parameter(description = PURPOSE) @HeaderParam("X-Purpose") String purpose) {
         return service.organization(callers.current(), id, unmask, purpose);
-    }
-
-    @GET
-    @Path("/events")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
-    @Operation(summary = "事件: event records (class per GB/T 30428.2, time, place)")
-    public ElementItems.Page<ElementItems.Event> events(@QueryParam("limit") String limit, @QueryParam("offset") String offset,
-            @Parameter(description = REGION) @QueryParam("region") String region,
-            @Parameter(description = BBOX) @QueryParam("bbox") String bbox,
-            @Parameter(description = "4-digit event class, e.g. 0102") @QueryParam("class") String classCode,
-            @Parameter(description = "from this date/time (inclusive)") @QueryParam("from") String from,
-            @Parameter(description = "before this date/time") @QueryParam("to") String to) {
-        return service.events(callers.current(), service.paging(limit, offset), region, bbox, classCode, from, to);
-    }
-
-    @GET
-    @Path("/events/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
-    @Operation(summary = "One event record (404 outside your scope)")
-    public ElementItems.Event event(@PathParam("id") String id) {
-        return service.event(callers.current(), id);
     }
 
     private static final String HISTORY = "The element's micro-grid and grid over the generations (boundary changes), oldest first";
@@ -165,7 +144,7 @@ public class ElementResource {
 
     @GET
     @Path("/components/{id}/history")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = HISTORY)
     public Map<String, Object> componentHistory(@PathParam("id") String id) {
         return service.history(callers.current(), "components", id);
@@ -173,17 +152,9 @@ public class ElementResource {
 
     @GET
     @Path("/organizations/{id}/history")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
     @Operation(summary = HISTORY)
     public Map<String, Object> organizationHistory(@PathParam("id") String id) {
         return service.history(callers.current(), "organizations", id);
-    }
-
-    @GET
-    @Path("/events/{id}/history")
-    @RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
-    @Operation(summary = HISTORY)
-    public Map<String, Object> eventHistory(@PathParam("id") String id) {
-        return service.history(callers.current(), "events", id);
     }
 }

@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/regions/{code}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "regions")
-@RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST})
+@RolesAllowed({Roles.ADMIN, Roles.PLANNER, Roles.APPROVER, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST, Roles.DEPARTMENT})
 public class StatsResource {
     private final StatsService service;
     private final Callers callers;

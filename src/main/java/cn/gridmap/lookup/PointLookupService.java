@@ -144,6 +144,38 @@ public class PointLookupService {
         return out;
     }
 
+    /**
+     * Where an event at a WGS84 point goes (in-memory engine): the chain city … micro-grid, the distance to its grid's
+     * edge, and the other grids within {@code meters} of the point, nearest first (empty when the point is farther than
+     * that from every edge). Null outside the city.
+     */
+    public record Near(List<RegionRef> chain, double boundaryDistanceMeters, List<String> otherGrids, int generation) {
+        public String gridCode() {
+            return chain.get(Level.GRID.ordinal()).code();
+        }
+
+        public String microgridCode() {
+            return chain.get(Level.MICROGRID.ordinal()).code();
+        }
+
+        public String districtCode() {
+            return chain.get(Level.DISTRICT.ordinal()).code();
+        }
+    }
+
+    public Near near(double lon, double lat, double meters) {
+        GridIndex idx = index.current();
+        int[] chain = idx.chain(idx.locateMicro(lon, lat));
+        if (chain.length == 0) {
+            return null;
+        }
+        memoryLookups.increment();
+        int grid = chain[Level.GRID.ordinal()];
+        double d = idx.boundaryDistanceMeters(grid, lon, lat);
+        List<String> others = d <= meters ? idx.gridsWithin(lon, lat, meters, grid).stream().map(idx::code).toList() : List.of();
+        return new Near(refs(idx, chain), round(d), others, idx.generation());
+    }
+
     public PointLookupResult lookup(Query q) {
         Integer generation = q.asOf() == null ? null : regions.generationAt(q.asOf().toString());
         if (generation != null) { // a past generation: only the database has it

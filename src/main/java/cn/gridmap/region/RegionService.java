@@ -223,6 +223,18 @@ public class RegionService {
         }
     }
 
+    /** The current child of {@code parent} nearest to a WGS84 point (the one containing it, if any), or null. */
+    public String nearestChild(java.sql.Connection c, String parent, double lon, double lat) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_NEAREST_CHILD)) {
+            ps.setString(1, parent);
+            ps.setDouble(2, lon);
+            ps.setDouble(3, lat);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     public List<RegionShape> shapesInBox(java.sql.Connection c, Level level, org.locationtech.jts.geom.Envelope box, int limit)
             throws java.sql.SQLException {
         try (java.sql.PreparedStatement ps = c.prepareStatement(RegionSql.JDBC_SHAPES_IN_BOX)) {

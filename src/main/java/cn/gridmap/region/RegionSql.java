@@ -26,6 +26,8 @@ final class RegionSql {
     static final String SHAPE_COLUMNS = "SELECT code, level, name, parent_code, ST_AsBinary(geom) FROM region WHERE " + CURRENT;
     static final String JDBC_SHAPES_BY_CODES = SHAPE_COLUMNS + " AND code = ANY (?) ORDER BY code";
     static final String JDBC_SHAPES_CHILDREN = SHAPE_COLUMNS + " AND parent_code = ? ORDER BY code";
+    static final String JDBC_NEAREST_CHILD = "SELECT code FROM region WHERE " + CURRENT + " AND parent_code = ? "
+            + "ORDER BY ST_Distance(geom, ST_SetSRID(ST_MakePoint(?, ?), " + Srid.STORAGE + ")), code LIMIT 1";
     static final String JDBC_SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = ? AND geom && ST_MakeEnvelope(?, ?, ?, ?, " + Srid.STORAGE
             + ") ORDER BY code LIMIT ?";
     static final String JDBC_MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = ? AND length(code) = ?";

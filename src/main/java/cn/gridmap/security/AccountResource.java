@@ -37,7 +37,8 @@ public class AccountResource {
 
     @GET
     @Path("/users")
-    @Operation(summary = "Users inside the admin's scope (never their password hashes)")
+    @Operation(summary = "Users inside the admin's scope (never their password hashes); the synthetic city's staff without a password "
+            + "are listed by GET /api/regions/{code}/staff")
     public List<Accounts.User> users() {
         return accounts.users(callers.current());
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,6 +83,9 @@ public class Accounts {
     private final Cache<String, Optional<String>> apiKeys = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
 
+    /** The password hash of a user who has none: login disabled (the synthetic city's staff but its demo accounts). */
+    public static final String NO_PASSWORD = "!";
+
     public Accounts(DataSource dataSource, Scopes scopes, Audit audit) {
         this.dataSource = dataSource;
         this.scopes = scopes;
@@ -135,8 +139,10 @@ public class Accounts {
     /** The user whose password this is, or null. Always pays one bcrypt comparison. */
     public Principal login(String username, String password) {
         Stored s = username == null || !username.matches("[A-Za-z0-9._@-]{2,64}") ? null : user(username);
-        boolean ok = BcryptUtil.matches(password == null ? "" : password, s == null ? NO_USER_HASH : s.hash());
-        return ok && s != null && s.enabled() ? toPrincipal(s, Principal.Kind.USER) : null;
+        // a user without a password (synthetic staff: NO_PASSWORD) cannot log in until an admin sets one
+        boolean hasPassword = s != null && !NO_PASSWORD.equals(s.hash());
+        boolean ok = BcryptUtil.matches(password == null ? "" : password, hasPassword ? s.hash() : NO_USER_HASH);
+        return ok && hasPassword && s.enabled() ? toPrincipal(s, Principal.Kind.USER) : null;
     }
 
     /** The client of this id and secret, or null. */
@@ -220,6 +226,25 @@ public class Accounts {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("staff query failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The display names of these users (those that exist). */
+    public Map<String, String> displayNames(java.util.Collection<String> usernames) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (usernames.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SecuritySql.DISPLAY_NAMES)) {
+            ps.setArray(1, c.createArrayOf("text", usernames.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("display names failed: " + e.getMessage(), e);
         }
         return out;
     }

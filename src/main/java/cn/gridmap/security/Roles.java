@@ -22,12 +22,17 @@ public final class Roles {
     public static final String LIAISON = "liaison";
     /** Statistics and maps, no personal data. */
     public static final String ANALYST = "analyst";
+    /** 专业部门: a department's handler, who signs for, handles or returns the events of its classes in its district. */
+    public static final String DEPARTMENT = "department";
     /** Another system's client: point lookup, geocoding, event intake. */
     public static final String SYSTEM = "system";
+    /** A public-intake client (a citizen app, a mini-program): files reports through Open311, which wait for verification. */
+    public static final String INTAKE = "intake";
 
-    public static final List<String> ALL = List.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, SYSTEM);
+    public static final List<String> ALL = List.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT, SYSTEM,
+            INTAKE);
     /** Everyone but other systems: element lists of things (components, organisations, events), statistics, element tiles. */
-    public static final Set<String> STAFF = Set.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST);
+    public static final Set<String> STAFF = Set.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT);
     /** Who works with people and their houses (masked; unmasked only with pii and a purpose). */
     public static final Set<String> PERSONAL = Set.of(ADMIN, DISPATCHER, GRIDWORKER, LIAISON);
 

@@ -7,8 +7,11 @@ final class SecuritySql {
 
     static final String USER_COLUMNS = "username, display_name, password_hash, roles, scope, pii, enabled, created_at, updated_at";
     static final String USER = "SELECT " + USER_COLUMNS + " FROM app_user WHERE username = ?";
-    static final String USERS = "SELECT " + USER_COLUMNS + " FROM app_user ORDER BY username";
-    static final String USER_COUNT = "SELECT count(*) FROM app_user";
+    /** The users who can log in and every user made by hand (the synthetic city's staff without a password are listed by region). */
+    static final String USERS = "SELECT " + USER_COLUMNS + " FROM app_user WHERE NOT derived OR password_hash <> '!' ORDER BY username";
+    static final String DISPLAY_NAMES = "SELECT username, display_name FROM app_user WHERE username = ANY (?)";
+    /** Users made by hand (the synthetic city's staff are no reason not to make the first admin). */
+    static final String USER_COUNT = "SELECT count(*) FROM app_user WHERE NOT derived";
     /** Enabled grid workers and liaisons whose scope names one of the codes (the staff of those grids and micro-grids). */
     static final String STAFF = "SELECT username, display_name, roles, scope FROM app_user WHERE enabled AND scope && ?::text[] "
             + "AND roles && ARRAY['gridworker', 'liaison']::text[] ORDER BY username";

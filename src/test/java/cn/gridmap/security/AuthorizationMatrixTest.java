@@ -106,6 +106,18 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/workdays", ANY);
         TABLE.put("PUT /api/workdays/{day}", ADMIN);
         TABLE.put("DELETE /api/workdays/{day}", ADMIN);
+        TABLE.put("POST /api/events", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.SYSTEM));
+        TABLE.put("GET /api/events/queue", Set.of(Roles.ADMIN, Roles.DISPATCHER));
+        TABLE.put("POST /api/events/{id}/transitions", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.DEPARTMENT, Roles.SYSTEM));
+        TABLE.put("GET /api/events/{id}/log", STAFF);
+        TABLE.put("GET /api/events/{id}/duplicates", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON));
+        TABLE.put("GET /api/me/events", Set.of(Roles.ADMIN, Roles.GRIDWORKER, Roles.DEPARTMENT));
+        TABLE.put("GET /api/regions/{code}/staff", ANY);
+        TABLE.put("GET /api/staff/{username}/absences", Set.of(Roles.ADMIN, Roles.DISPATCHER));
+        TABLE.put("POST /api/staff/{username}/absences", Set.of(Roles.ADMIN, Roles.DISPATCHER));
+        TABLE.put("DELETE /api/staff/{username}/absences/{id}", Set.of(Roles.ADMIN, Roles.DISPATCHER));
+        TABLE.put("GET /api/event-classes", ANY);
+        TABLE.put("PUT /api/event-classes/{code}/limits/{stage}", ADMIN);
         TABLE.put("GET /api/people/{id}/history", PERSONAL);
         TABLE.put("GET /api/houses/{id}/history", PERSONAL);
         TABLE.put("GET /api/components/{id}/history", STAFF);
@@ -128,7 +140,8 @@ class AuthorizationMatrixTest {
 
     private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
-            Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"));
+            Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"),
+            Map.entry("stage", "handle"));
 
     @BeforeEach
     void anonymousUnlessSaid() {

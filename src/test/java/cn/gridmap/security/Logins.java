@@ -29,6 +29,18 @@ public final class Logins {
         });
     }
 
+    /**
+     * A staff member of the synthetic city (login disabled: no password) as the admin gives her a password, logged in:
+     * her access token.
+     */
+    public static String staff(String username) {
+        return TOKENS.computeIfAbsent(username, u -> {
+            given().header("Authorization", "Bearer " + AsAdmin.adminToken()).contentType(ContentType.JSON)
+                    .body(Map.of("password", password(u))).patch("/api/users/" + u).then().statusCode(200);
+            return login(u, password(u));
+        });
+    }
+
     /** Logs in with the password grant; the access token. */
     public static String login(String username, String password) {
         return given().header("Authorization", "").contentType(ContentType.URLENC).formParam("grant_type", "password")
