@@ -102,6 +102,8 @@ public class Escalation {
     }
 
     private void redispatchQuietly() {
+        io.quarkus.arc.ManagedContext request = io.quarkus.arc.Arc.container().requestContext();
+        request.activate(); // the region reads go through the ORM, which wants a request context
         try {
             int n = redispatchMoved();
             if (n > 0) {
@@ -109,6 +111,8 @@ public class Escalation {
             }
         } catch (RuntimeException ex) {
             LOG.warnf("re-dispatch after a boundary change failed (it runs again on the next change or start): %s", ex.getMessage());
+        } finally {
+            request.terminate();
         }
     }
 

@@ -19,12 +19,12 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /** What the edit tests share: a row of SQL against what is stored, and a change set moved through sign-off. */
-final class EditFixtures {
+public final class EditFixtures {
     private final DataSource owner;
     private final String planner;
 
     /** {@code owner}: the tables' owner (what is stored, past row-level security); {@code planner}: her token. */
-    EditFixtures(DataSource owner, String planner) {
+    public EditFixtures(DataSource owner, String planner) {
         this.owner = owner;
         this.planner = planner;
     }
@@ -58,7 +58,7 @@ final class EditFixtures {
      * A micro-grid of the district, with houses, that can move to a neighbouring grid of its community (they share
      * more than 30 m of edge) without splitting its own grid; and that grid.
      */
-    String[] movable(String district, int offset) throws SQLException {
+    public String[] movable(String district, int offset) throws SQLException {
         return row("SELECT m.code, h.code FROM region m JOIN region g ON g.code = m.parent_code AND g.generation_high IS NULL "
                 + "JOIN region h ON h.parent_code = g.parent_code AND h.code <> g.code AND h.level = 'grid' AND h.generation_high IS NULL "
                 + "WHERE m.level = 'microgrid' AND m.generation_high IS NULL AND m.code LIKE ? "
@@ -89,7 +89,7 @@ final class EditFixtures {
     }
 
     /** Moves a micro-grid, signs it off and publishes it today; the new generation. */
-    int publishMove(String title, String m, String toGrid, String today) {
+    public int publishMove(String title, String m, String toGrid, String today) {
         long id = moveDraft(title, m, toGrid);
         signOff(id, m, today, List.of("community", "street"));
         return as(planner).body("{\"revision\":1}").post("/api/changesets/" + id + "/publish").then().log().ifValidationFails().statusCode(200)
