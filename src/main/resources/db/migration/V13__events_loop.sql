@@ -143,6 +143,17 @@ ALTER TABLE event
     ADD COLUMN solved          BOOLEAN,
     ADD COLUMN closed_at       TIMESTAMPTZ,
     ADD COLUMN closed_on_time  BOOLEAN,
+    -- what the stages say, kept on the event as each stage starts and ends, so that the metrics of every grid are one
+    -- scan of this table (docs/event-metrics.md): registered = a dispatch stage started, dispatched = an accept stage,
+    -- handled = a verify stage; whether the first dispatch and accept stages ended in time; per stage (register,
+    -- dispatch, accept, handle, verify, close) the seconds and the number of its instances that ended
+    ADD COLUMN registered       BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN dispatched       BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN handled          BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN dispatch_on_time BOOLEAN,
+    ADD COLUMN accept_on_time   BOOLEAN,
+    ADD COLUMN stage_seconds    BIGINT[] NOT NULL DEFAULT '{0,0,0,0,0,0}',
+    ADD COLUMN stage_counts     INTEGER[] NOT NULL DEFAULT '{0,0,0,0,0,0}',
     ADD COLUMN updated_at      TIMESTAMPTZ;
 CREATE INDEX event_open_idx ON event (state) WHERE state NOT IN ('closed', 'evaluated', 'voided');
 CREATE INDEX event_assignee_idx ON event (assignee) WHERE assignee IS NOT NULL;

@@ -179,14 +179,7 @@ public class Escalation {
                     }
                     if (!to.equals(m.state())) {
                         EventService.closeStages(c, m.id(), now, "accept", "handle", "verify");
-                        Instant due = deadlines.due(m.classCode(), "dispatch", now);
-                        try (PreparedStatement ps = c.prepareStatement(EventSql.INSERT_STAGE)) {
-                            ps.setLong(1, m.id());
-                            ps.setString(2, "dispatch");
-                            ps.setTimestamp(3, Timestamp.from(now));
-                            ps.setTimestamp(4, Timestamp.from(due));
-                            ps.executeUpdate();
-                        }
+                        EventService.startStage(c, m.id(), "dispatch", now, deadlines.due(m.classCode(), "dispatch", now));
                         try (PreparedStatement ps = c.prepareStatement(EventSql.SET_DUE)) {
                             ps.setLong(1, m.id());
                             ps.setLong(2, m.id());

@@ -567,7 +567,7 @@ public class EventService {
         String to = t.to();
         switch (t.action()) {
             case "register" -> {
-                closeStages(c, r.id(), now, "register");
+                closeStages(c, r.id(), now, detail, "register");
                 startStage(c, r.id(), r.classCode(), "dispatch", now);
             }
             case "adjudicate" -> {
@@ -621,7 +621,7 @@ public class EventService {
                     throw ApiException.badRequest("nobody is on duty in grid " + r.gridCode() + " and no department handles class "
                             + r.classCode() + ": name an assignee");
                 }
-                closeStages(c, r.id(), now, "dispatch");
+                closeStages(c, r.id(), now, detail, "dispatch");
                 try (PreparedStatement ps = c.prepareStatement(EventSql.DISPATCHED)) {
                     ps.setString(1, assignee);
                     ps.setString(2, department);
@@ -637,13 +637,13 @@ public class EventService {
                 detail.put("handleDueAt", iso(startStage(c, r.id(), r.classCode(), "handle", now)));
             }
             case "accept" -> {
-                closeStages(c, r.id(), now, "accept");
+                closeStages(c, r.id(), now, detail, "accept");
             }
             case "handle" -> {
                 if (note == null) {
                     throw ApiException.badRequest("handle needs a note: what was done");
                 }
-                closeStages(c, r.id(), now, "accept", "handle");
+                closeStages(c, r.id(), now, detail, "accept", "handle");
                 startStage(c, r.id(), r.classCode(), "verify", now);
             }
             case "verify" -> {
@@ -651,7 +651,7 @@ public class EventService {
                 if (passed == null || !passed.isBoolean()) {
                     throw ApiException.badRequest("verify needs passed: true (the result holds on site) or false (rework)");
                 }
-                closeStages(c, r.id(), now, "verify");
+                closeStages(c, r.id(), now, detail, "verify");
                 detail.put("passed", passed.asBoolean());
                 if (passed.asBoolean()) {
                     startStage(c, r.id(), r.classCode(), "close", now);
@@ -663,7 +663,7 @@ public class EventService {
                 }
             }
             case "close" -> {
-                closeStages(c, r.id(), now, "close");
+                closeStages(c, r.id(), now, detail, "close");
                 try (PreparedStatement ps = c.prepareStatement(EventSql.CLOSED)) {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setLong(2, r.id());
@@ -696,7 +696,7 @@ public class EventService {
                 if (note == null) {
                     throw ApiException.badRequest("return needs a note: why it is not yours (the legal basis)");
                 }
-                closeStages(c, r.id(), now, "accept", "handle");
+                closeStages(c, r.id(), now, detail, "accept", "handle");
                 startStage(c, r.id(), r.classCode(), "dispatch", now);
                 queue(c, r.id(), "new", "returned by " + caller.name() + ": " + note);
             }
@@ -704,7 +704,7 @@ public class EventService {
                 if (note == null) {
                     throw ApiException.badRequest("suspend needs a note: why it cannot be solved within the limit");
                 }
-                closeStages(c, r.id(), now, "dispatch", "accept", "handle");
+                closeStages(c, r.id(), now, detail, "dispatch", "accept", "handle");
                 queue(c, r.id(), null, null);
             }
             case "extend" -> {
@@ -747,7 +747,7 @@ public class EventService {
                 } else if (note == null) {
                     throw ApiException.badRequest("void needs a note (why it is no case) or duplicateOf (the event it repeats)");
                 }
-                closeStages(c, r.id(), now, "register", "dispatch", "accept", "handle", "verify", "close");
+                closeStages(c, r.id(), now, detail, "register", "dispatch", "accept", "handle", "verify", "close");
                 queue(c, r.id(), null, null);
             }
             default -> throw new IllegalStateException("no rule for " + t.action());
@@ -763,7 +763,11 @@ public class EventService {
     // ------------------------------------------------------------------ stages, log
 
     Instant startStage(Connection c, long id, String classCode, String stage, Instant from) throws SQLException {
-        Instant due = deadlines.due(classCode, stage, from);
+        return startStage(c, id, stage, from, deadlines.due(classCode, stage, from));
+    }
+
+    /** A new stage of the event, due at {@code due}; @return its due time. */
+    static Instant startStage(Connection c, long id, String stage, Instant from, Instant due) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(EventSql.INSERT_STAGE)) {
             ps.setLong(1, id);
             ps.setString(2, stage);
@@ -771,16 +775,62 @@ public class EventService {
             ps.setTimestamp(4, Timestamp.from(due));
             ps.executeUpdate();
         }
+        String flag = EventSql.startedFlag(stage);
+        if (flag != null) {
+            update(c, flag, id);
+        }
         return due;
     }
 
-    static void closeStages(Connection c, long id, Instant at, String... stages) throws SQLException {
+    /** Ends the open stages of these names at {@code at}; @return each one's name and whether it was done in time. */
+    static Map<String, Boolean> closeStages(Connection c, long id, Instant at, String... stages) throws SQLException {
+        Map<String, Boolean> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(EventSql.CLOSE_STAGES)) {
             ps.setTimestamp(1, Timestamp.from(at));
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setLong(3, id);
             ps.setArray(4, c.createArrayOf("text", stages));
-            ps.executeUpdate();
+            List<Object[]> ended = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getBoolean(2));
+                    ended.add(new Object[] {rs.getString(1), rs.getBoolean(2), rs.getLong(3)});
+                }
+            }
+            for (Object[] e : ended) {
+                try (PreparedStatement u = c.prepareStatement(EventSql.STAGE_ENDED)) {
+                    int k = Deadlines.STAGES.indexOf((String) e[0]) + 1;
+                    u.setInt(1, k);
+                    u.setInt(2, k);
+                    u.setLong(3, (Long) e[2]);
+                    u.setInt(4, k);
+                    u.setInt(5, k);
+                    u.setString(6, (String) e[0]);
+                    u.setBoolean(7, (Boolean) e[1]);
+                    u.setString(8, (String) e[0]);
+                    u.setBoolean(9, (Boolean) e[1]);
+                    u.setLong(10, id);
+                    u.executeUpdate();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rewrites every event's stage summary (the flags and sums the metrics count) from its stages: after a bulk load of histories. */
+    public static int summarizeStages(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EventSql.STAGE_SUMMARY)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Ends stages and notes in the log's detail which were in time (the metrics can be recomputed from the log). */
+    private static void closeStages(Connection c, long id, Instant at, Map<String, Object> detail, String... stages) throws SQLException {
+        Map<String, Boolean> done = closeStages(c, id, at, stages);
+        if (!done.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Boolean> onTime = (Map<String, Boolean>) detail.computeIfAbsent("onTime", k -> new LinkedHashMap<String, Boolean>());
+            onTime.putAll(done);
         }
     }
 

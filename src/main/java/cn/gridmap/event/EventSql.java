@@ -77,7 +77,7 @@ final class EventSql {
     static final String SET_STATE = "UPDATE event SET state = ?, updated_at = now() WHERE id = ?";
     static final String INSERT_STAGE = "INSERT INTO event_stage (event_id, stage, started_at, due_at) VALUES (?, ?, ?, ?)";
     static final String CLOSE_STAGES = "UPDATE event_stage SET done_at = ?, on_time = (? <= due_at) WHERE event_id = ? AND done_at IS NULL "
-            + "AND stage = ANY (?)";
+            + "AND stage = ANY (?) RETURNING stage, on_time, extract(epoch FROM done_at - started_at)::bigint";
     static final String SET_DUE = "UPDATE event SET due_at = (SELECT min(due_at) FROM event_stage WHERE event_id = ? AND done_at IS NULL) WHERE id = ?";
     static final String SET_QUEUE = "UPDATE event SET queue = ?, queue_reason = ? WHERE id = ?";
     static final String INSERT_LOG = "INSERT INTO event_log (event_id, at, actor, role, action, from_state, to_state, note, attachment, detail) "
@@ -119,6 +119,61 @@ final class EventSql {
             + " AND routed_grid IS NOT NULL AND left(microgrid_code, 15) <> routed_grid ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED";
     static final String REDISPATCH = "UPDATE event SET routed_grid = ?, generation = ?, assignee = ?, queue = 'redispatch', queue_reason = ?, "
             + "queue_region = ?, state = ?, updated_at = now() WHERE id = ?";
+
+    // ------------------------------------------------------------------ metrics (docs/event-metrics.md)
+    /**
+     * One row per region of a level: the events reported in [from, to) grouped by {@code key}, counted by what became
+     * of them, with the sums of their stages' seconds and instances (register, dispatch, accept, handle, verify, close).
+     */
+    static String metrics(String key, String filter) {
+        StringBuilder stages = new StringBuilder();
+        for (int i = 1; i <= 6; i++) {
+            stages.append(", sum(e.stage_seconds[").append(i).append("]), sum(e.stage_counts[").append(i).append("])");
+        }
+        return "SELECT " + key + " AS code, count(*), count(*) FILTER (WHERE e.registered), count(*) FILTER (WHERE e.state = 'voided'), "
+                + "count(*) FILTER (WHERE e.state = 'suspended'), count(*) FILTER (WHERE e.dispatched), "
+                + "count(*) FILTER (WHERE e.dispatch_on_time), count(*) FILTER (WHERE e.handled), count(*) FILTER (WHERE e.reworks > 0), "
+                + "count(*) FILTER (WHERE e.registered AND e.state NOT IN ('voided', 'suspended')), "
+                + "count(*) FILTER (WHERE e.state IN ('closed', 'evaluated')), count(*) FILTER (WHERE e.closed_on_time), "
+                + "count(*) FILTER (WHERE e.overdue), count(*) FILTER (WHERE e.source = 'hotline12345'), "
+                + "count(*) FILTER (WHERE e.source = 'hotline12345' AND e.accept_on_time), "
+                + "count(*) FILTER (WHERE e.source = 'hotline12345' AND e.satisfaction IS NOT NULL), "
+                + "count(*) FILTER (WHERE e.source = 'hotline12345' AND e.solved), "
+                + "count(*) FILTER (WHERE e.source = 'hotline12345' AND e.satisfaction IN ('satisfied', 'basic'))" + stages
+                + " FROM event e WHERE e.reported_at >= ? AND e.reported_at < ?" + filter + " GROUP BY 1 ORDER BY 1";
+    }
+
+    /** What a stage's start says about its event (the flags the metrics count). */
+    static String startedFlag(String stage) {
+        return switch (stage) {
+            case "dispatch" -> "UPDATE event SET registered = true WHERE id = ?";
+            case "accept" -> "UPDATE event SET dispatched = true WHERE id = ?";
+            case "verify" -> "UPDATE event SET handled = true WHERE id = ?";
+            default -> null;
+        };
+    }
+
+    /** A stage ended: its seconds and one more instance on the event, and for the first dispatch and accept whether in time. */
+    static final String STAGE_ENDED = "UPDATE event SET stage_seconds[?] = stage_seconds[?] + ?, stage_counts[?] = stage_counts[?] + 1, "
+            + "dispatch_on_time = CASE WHEN ? = 'dispatch' THEN coalesce(dispatch_on_time, ?) ELSE dispatch_on_time END, "
+            + "accept_on_time = CASE WHEN ? = 'accept' THEN coalesce(accept_on_time, ?) ELSE accept_on_time END WHERE id = ?";
+    /** The same for a whole history at once (the synthetic city's lifecycles), from event_stage. */
+    static final String STAGE_SUMMARY = "UPDATE event e SET registered = s.registered, dispatched = s.dispatched, handled = s.handled, "
+            + "dispatch_on_time = s.dot, accept_on_time = s.aot, stage_seconds = s.secs, stage_counts = s.counts FROM (SELECT event_id, "
+            + "bool_or(stage = 'dispatch') AS registered, bool_or(stage = 'accept') AS dispatched, bool_or(stage = 'verify') AS handled, "
+            + "(array_agg(on_time ORDER BY id) FILTER (WHERE stage = 'dispatch' AND done_at IS NOT NULL))[1] AS dot, "
+            + "(array_agg(on_time ORDER BY id) FILTER (WHERE stage = 'accept' AND done_at IS NOT NULL))[1] AS aot, "
+            + "ARRAY[" + sumsOf("sum(extract(epoch FROM done_at - started_at))::bigint") + "]::bigint[] AS secs, "
+            + "ARRAY[" + sumsOf("count(*)") + "]::int[] AS counts FROM event_stage GROUP BY event_id) s WHERE e.id = s.event_id";
+
+    private static String sumsOf(String agg) {
+        StringBuilder sb = new StringBuilder();
+        for (String st : java.util.List.of("register", "dispatch", "accept", "handle", "verify", "close")) {
+            sb.append(sb.length() == 0 ? "" : ", ").append("coalesce(").append(agg).append(" FILTER (WHERE stage = '").append(st)
+                    .append("' AND done_at IS NOT NULL), 0)");
+        }
+        return sb.toString();
+    }
 
     private EventSql() {
     }

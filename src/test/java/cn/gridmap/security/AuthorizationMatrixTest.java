@@ -117,6 +117,7 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/staff/{username}/absences", Set.of(Roles.ADMIN, Roles.DISPATCHER));
         TABLE.put("DELETE /api/staff/{username}/absences/{id}", Set.of(Roles.ADMIN, Roles.DISPATCHER));
         TABLE.put("GET /api/event-classes", ANY);
+        TABLE.put("GET /api/event-metrics", STAFF);
         TABLE.put("PUT /api/event-classes/{code}/limits/{stage}", ADMIN);
         TABLE.put("GET /api/people/{id}/history", PERSONAL);
         TABLE.put("GET /api/houses/{id}/history", PERSONAL);
