@@ -691,6 +691,9 @@ public class EventService {
                     ps.executeUpdate();
                 }
                 detail.put("satisfaction", s);
+                if (solved != null && !solved.isNull()) {
+                    detail.put("solved", solved.asBoolean());
+                }
             }
             case "return" -> {
                 if (note == null) {

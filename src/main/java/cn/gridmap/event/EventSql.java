@@ -121,6 +121,7 @@ final class EventSql {
             + "queue_region = ?, state = ?, updated_at = now() WHERE id = ?";
 
     // ------------------------------------------------------------------ metrics (docs/event-metrics.md)
+    private static final java.util.List<String> STAGES = java.util.List.of("register", "dispatch", "accept", "handle", "verify", "close");
     /**
      * One row per region of a level: the events reported in [from, to) grouped by {@code key}, counted by what became
      * of them, with the sums of their stages' seconds and instances (register, dispatch, accept, handle, verify, close).
@@ -163,16 +164,27 @@ final class EventSql {
             + "bool_or(stage = 'dispatch') AS registered, bool_or(stage = 'accept') AS dispatched, bool_or(stage = 'verify') AS handled, "
             + "(array_agg(on_time ORDER BY id) FILTER (WHERE stage = 'dispatch' AND done_at IS NOT NULL))[1] AS dot, "
             + "(array_agg(on_time ORDER BY id) FILTER (WHERE stage = 'accept' AND done_at IS NOT NULL))[1] AS aot, "
-            + "ARRAY[" + sumsOf("sum(extract(epoch FROM done_at - started_at))::bigint") + "]::bigint[] AS secs, "
+            + "ARRAY[" + sumsOf("sum(extract(epoch FROM done_at - started_at))") + "]::bigint[] AS secs, "
             + "ARRAY[" + sumsOf("count(*)") + "]::int[] AS counts FROM event_stage GROUP BY event_id) s WHERE e.id = s.event_id";
 
     private static String sumsOf(String agg) {
         StringBuilder sb = new StringBuilder();
-        for (String st : java.util.List.of("register", "dispatch", "accept", "handle", "verify", "close")) {
+        for (String st : STAGES) {
             sb.append(sb.length() == 0 ? "" : ", ").append("coalesce(").append(agg).append(" FILTER (WHERE stage = '").append(st)
                     .append("' AND done_at IS NOT NULL), 0)");
         }
         return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ Open311
+    static final String INSERT_TOKEN = "INSERT INTO open311_token (token, event_id, client_id) VALUES (?, ?, ?)";
+    static final String TOKEN = "SELECT e.id, e.state FROM open311_token t JOIN event e ON e.id = t.event_id WHERE t.token = ?";
+
+    static String open311Requests(String where) {
+        return "SELECT e.id, e.state, e.class_code, k.name, e.description, d.name, e.microgrid_code, e.reported_at, e.updated_at, e.due_at, "
+                + "e.address, (SELECT l.note FROM event_log l WHERE l.event_id = e.id AND l.note IS NOT NULL ORDER BY l.id DESC LIMIT 1), "
+                + "ST_X(e.geom), ST_Y(e.geom) FROM event e JOIN event_class k ON k.code = e.class_code "
+                + "LEFT JOIN department d ON d.code = e.department_code WHERE " + where + " ORDER BY e.reported_at DESC, e.id LIMIT ?";
     }
 
     private EventSql() {

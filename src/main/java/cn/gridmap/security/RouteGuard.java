@@ -34,14 +34,14 @@ public class RouteGuard {
     }
 
     /**
-     * 429 with Retry-After once a principal (or an anonymous address) is over its limit, on the API, tiles and OGC API;
+     * 429 with Retry-After once a principal (or an anonymous address) is over its limit, on the API, tiles, OGC API and Open311;
      * the token endpoint counts its failures itself. The identity is the one authentication put on the request (no CDI context is needed here).
      */
     void limits(@Observes Router router) {
         if (!enabled) {
             return;
         }
-        router.routeWithRegex("/(api|tiles|ogc)(/.*)?").order(-100).handler(ctx -> {
+        router.routeWithRegex("/(api|tiles|ogc|open311)(/.*)?").order(-100).handler(ctx -> {
             String path = ctx.request().path();
             if (path.startsWith("/api/auth/")) {
                 ctx.next();

@@ -31,6 +31,8 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 class AuthorizationMatrixTest {
     private static final Set<String> PUBLIC = Set.of("public");
+    /** Open311's POST requests: an api_key in the form, never a bearer token; without one everyone gets the spec's 403. */
+    private static final Set<String> KEYED = Set.of("api_key");
     private static final Set<String> ANY = Set.copyOf(Roles.ALL);
     private static final Set<String> STAFF = Roles.STAFF;
     private static final Set<String> PERSONAL = Roles.PERSONAL;
@@ -124,6 +126,13 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/components/{id}/history", STAFF);
         TABLE.put("GET /api/organizations/{id}/history", STAFF);
         TABLE.put("GET /api/events/{id}/history", STAFF);
+        TABLE.put("GET /open311/v2/discovery.{format}", PUBLIC);
+        TABLE.put("GET /open311/v2/services.{format}", PUBLIC);
+        TABLE.put("GET /open311/v2/services/{code}.{format}", PUBLIC);
+        TABLE.put("POST /open311/v2/requests.{format}", KEYED);
+        TABLE.put("GET /open311/v2/requests.{format}", PUBLIC);
+        TABLE.put("GET /open311/v2/requests/{id}.{format}", PUBLIC);
+        TABLE.put("GET /open311/v2/tokens/{token}.{format}", PUBLIC);
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
@@ -142,7 +151,7 @@ class AuthorizationMatrixTest {
     private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
             Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"),
-            Map.entry("stage", "handle"));
+            Map.entry("stage", "handle"), Map.entry("format", "json"), Map.entry("token", "none"));
 
     @BeforeEach
     void anonymousUnlessSaid() {
@@ -177,6 +186,19 @@ class AuthorizationMatrixTest {
         for (Map.Entry<String, Set<String>> op : ops.entrySet()) {
             int anon = call(op.getKey(), null);
             calls++;
+            if (op.getValue() == KEYED) {
+                for (String t : tokens.values()) {
+                    int status = call(op.getKey(), t);
+                    calls++;
+                    if (status != 403) {
+                        wrong.add(op.getKey() + " with a bearer token but no api_key → " + status);
+                    }
+                }
+                if (anon != 403) {
+                    wrong.add(op.getKey() + " anonymous without an api_key → " + anon);
+                }
+                continue;
+            }
             boolean pub = op.getValue() == PUBLIC;
             if (pub ? anon == 401 || anon == 403 : anon != 401) {
                 wrong.add(op.getKey() + " anonymous → " + anon);
@@ -235,7 +257,7 @@ class AuthorizationMatrixTest {
             case "GET" -> r.get(path);
             case "POST" -> path.equals("/api/point/batch") || path.equals("/api/import")
                     ? r.contentType("text/csv").body("x").post(path)
-                    : path.startsWith("/api/auth/") ? r.contentType("application/x-www-form-urlencoded").post(path)
+                    : path.startsWith("/api/auth/") || path.startsWith("/open311/") ? r.contentType("application/x-www-form-urlencoded").post(path)
                     : r.contentType("application/json").body(path.endsWith("/batch") ? "[]" : "{}").post(path);
             case "PATCH" -> r.contentType("application/json").body("{}").patch(path);
             case "PUT" -> r.contentType("application/json").body("{}").put(path);
