@@ -176,6 +176,20 @@ final class EventSql {
         return sb.toString();
     }
 
+    // ------------------------------------------------------------------ bulk entry (12345 imports)
+    /** Every grid's on-duty worker now (param: now). */
+    static final String ON_DUTY_ALL = "WITH t AS (SELECT ?::timestamptz AS now) SELECT DISTINCT ON (a.region_code) a.region_code, a.username "
+            + "FROM staff_assignment a WHERE a.duty IN ('fulltime', 'backup', 'parttime') AND NOT EXISTS (SELECT 1 FROM staff_absence b, t "
+            + "WHERE b.username = a.username AND b.starts_at <= t.now AND b.ends_at > t.now) ORDER BY a.region_code, " + DUTY_ORDER + ", a.username";
+    /** The events an import just inserted (an updated one was routed before). */
+    static final String NEW_FROM_IMPORT = "SELECT id, class_code, microgrid_code, district_code FROM event WHERE import_id = ? AND routed_grid IS NULL";
+    static final String ENTER_FROM_IMPORT = "UPDATE event e SET state = 'reported', routed_grid = left(e.microgrid_code, 15), generation = ?, "
+            + "assignee = l.assignee, department_code = l.department_code, queue = 'new', queue_region = left(e.microgrid_code, 9), "
+            + "due_at = l.due_at, reported_by = ?, updated_at = now() FROM loop_entry l WHERE l.id = e.id";
+    static final String STAGES_FROM_IMPORT = "INSERT INTO event_stage (event_id, stage, started_at, due_at) SELECT id, 'register', ?, due_at FROM loop_entry";
+    static final String LOG_FROM_IMPORT = "INSERT INTO event_log (event_id, at, actor, role, action, from_state, to_state, note, detail) "
+            + "SELECT id, ?, ?, ?, 'report', NULL, 'reported', ?, ?::jsonb FROM loop_entry ORDER BY id";
+
     // ------------------------------------------------------------------ Open311
     static final String INSERT_TOKEN = "INSERT INTO open311_token (token, event_id, client_id) VALUES (?, ?, ?)";
     static final String TOKEN = "SELECT e.id, e.state FROM open311_token t JOIN event e ON e.id = t.event_id WHERE t.token = ?";

@@ -16,7 +16,11 @@ enum ImportKind {
     ORGANIZATIONS("organizations", "organization", "external_id, credit_code, name, kind, category, employees, address, phone_enc, "
             + "phone_bidx, raw_location, raw_crs, geom, district_code, microgrid_code, geocode_method, geocode_score"),
     EVENTS("events", "event", "external_id, class_code, occurred_at, description, address, raw_location, raw_crs, geom, "
-            + "district_code, microgrid_code, geocode_method, geocode_score");
+            + "district_code, microgrid_code, geocode_method, geocode_score"),
+    /** 12345 work orders (工单编号, 来电时间, 诉求人, 电话, 诉求内容, 地址, 诉求分类, 紧急程度): events that enter the loop as reported. */
+    HOTLINE("hotline", "event", "external_id, class_code, occurred_at, description, address, raw_location, raw_crs, geom, "
+            + "district_code, microgrid_code, geocode_method, geocode_score, source, urgency, caller_name_enc, caller_phone_enc, "
+            + "caller_phone_bidx, reported_at");
 
     final String wire;
     final String table;
@@ -37,7 +41,7 @@ enum ImportKind {
                 return v;
             }
         }
-        throw new ImportException("kind must be one of people, houses, components, organizations, events"
+        throw new ImportException("kind must be one of people, houses, components, organizations, events, hotline"
                 + (kind == null || kind.isBlank() ? " (give ?kind= or name the file e.g. people.csv)" : ", got '" + kind + "'"));
     }
 

@@ -40,18 +40,21 @@ final class ImportRows {
     private final PersonalDataProtector protector;
     private final Map<String, String> componentClasses;
     private final Set<String> eventClasses;
+    /** Event class codes by their small-class name (12345 orders name the 诉求分类). */
+    private final Map<String, String> eventClassByName = new java.util.HashMap<>();
     private final String defaultCrs;
     private final double minScore;
     private final LocalDate today = LocalDate.now(ZoneOffset.ofHours(8));
 
     ImportRows(ImportKind kind, GridIndex index, GeocodeService geocoder, PersonalDataProtector protector,
-            Map<String, String> componentClasses, Set<String> eventClasses, String defaultCrs, double minScore) {
+            Map<String, String> componentClasses, Map<String, String> eventClasses, String defaultCrs, double minScore) {
         this.kind = kind;
         this.index = index;
         this.geocoder = geocoder;
         this.protector = protector;
         this.componentClasses = componentClasses;
-        this.eventClasses = eventClasses;
+        this.eventClasses = eventClasses.keySet();
+        eventClasses.forEach((code, name) -> eventClassByName.put(name, code));
         this.defaultCrs = defaultCrs;
         this.minScore = minScore;
     }
@@ -61,7 +64,21 @@ final class ImportRows {
     }
 
     /** Appends the staging row for {@code r} to {@code out}, or returns its problems (and appends nothing). */
+    /** The 12345 platform's column names and the ones this import reads them as. */
+    private static final Map<String, String> HOTLINE_COLUMNS = Map.of("工单编号", "external_id", "来电时间", "occurred_at", "诉求人", "caller",
+            "电话", "phone", "诉求内容", "description", "地址", "address", "诉求分类", "category", "紧急程度", "urgency");
+
     List<RowError> map(ImportReader.Row r, CopyWriter.Rows out) {
+        if (kind == ImportKind.HOTLINE) {
+            Map<String, String> f = new java.util.HashMap<>(r.fields());
+            for (Map.Entry<String, String> col : HOTLINE_COLUMNS.entrySet()) {
+                String v = r.fields().get(col.getKey());
+                if (v != null && !f.containsKey(col.getValue())) {
+                    f.put(col.getValue(), v);
+                }
+            }
+            r = new ImportReader.Row(r.line(), f);
+        }
         List<RowError> errors = new ArrayList<>(1);
         if (r.get("__extra") != null) {
             errors.add(new RowError(r.line(), "", "the row has " + r.get("__extra") + " more field(s) than the header"));
@@ -83,6 +100,7 @@ final class ImportRows {
             case COMPONENTS -> component(r, externalId, errors, out);
             case ORGANIZATIONS -> organization(r, externalId, errors, out);
             case EVENTS -> event(r, externalId, errors, out);
+            case HOTLINE -> hotline(r, externalId, errors, out);
         }
         return errors;
     }
@@ -234,6 +252,47 @@ final class ImportRows {
         }
         out.field(r.line()).field(externalId).field(cls).field(when.toString()).field(Masking.text(description)).field(address);
         placement(out, p).end();
+    }
+
+    /** A 12345 work order: its 诉求分类 is an event class (code, or small-class name, or 大类/小类), placed by its address. */
+    private void hotline(ImportReader.Row r, String externalId, List<RowError> errors, CopyWriter.Rows out) {
+        String category = r.get("category");
+        String cls = null;
+        if (category == null) {
+            errors.add(new RowError(r.line(), "诉求分类", "required: an event class code (0102) or name (暴露垃圾)"));
+        } else {
+            String c = category.contains("/") ? category.substring(category.lastIndexOf('/') + 1).trim() : category.trim();
+            cls = eventClasses.contains(c) ? c : eventClassByName.get(c);
+            if (cls == null) {
+                errors.add(new RowError(r.line(), "诉求分类", "no event class is called '" + category + "'"));
+            }
+        }
+        OffsetDateTime when = null;
+        String t = r.get("occurred_at");
+        if (t == null) {
+            errors.add(new RowError(r.line(), "来电时间", "required (ISO 8601, or 2026-03-01 08:30:00 in the city's time)"));
+        } else {
+            when = time(t.trim().replace(' ', 'T'));
+            if (when == null) {
+                errors.add(new RowError(r.line(), "来电时间", "not a date and time: " + t));
+            } else if (when.isAfter(OffsetDateTime.now().plusDays(1))) {
+                errors.add(new RowError(r.line(), "来电时间", "is in the future: " + t));
+            }
+        }
+        String description = text(r, "description", 2000, true, errors);
+        String address = text(r, "address", 200, false, errors);
+        String caller = text(r, "caller", 50, false, errors);
+        String phone = phone(r, errors);
+        String urgency = choice(r, "urgency", errors, "normal", "normal", "normal", "一般", "normal", "普通", "normal", "urgent", "urgent",
+                "紧急", "urgent", "特急", "urgent");
+        Placement p = place(r, errors, true);
+        if (!errors.isEmpty()) {
+            return;
+        }
+        out.field(r.line()).field(externalId).field(cls).field(when.toString()).field(Masking.text(description)).field(address);
+        placement(out, p).field("hotline12345").field(urgency).field(caller == null ? null : protector.encrypt(caller))
+                .field(phone == null ? null : protector.encrypt(phone)).field(phone == null ? null : protector.blindIndex(phone))
+                .field(when.toString()).end();
     }
 
     private CopyWriter.Rows placement(CopyWriter.Rows out, Placement p) {

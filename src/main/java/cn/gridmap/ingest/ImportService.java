@@ -65,6 +65,8 @@ public class ImportService {
     private final DataSource dataSource;
     private final LiveGridIndex index;
     private final GeocodeService geocoder;
+    /** 12345 orders enter the events loop in the import's transaction. */
+    private final cn.gridmap.event.LoopEntry loop;
     private final PersonalDataProtector protector;
     private final GridmapConfig config;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -87,8 +89,9 @@ public class ImportService {
      * checked here, row by row: a row outside it, or one that would change an element outside it, is a per-row error.
      */
     public ImportService(@io.quarkus.agroal.DataSource("owner") DataSource dataSource, LiveGridIndex index, GeocodeService geocoder,
-            PersonalDataProtector protector, GridmapConfig config, MeterRegistry metrics, Audit audit) {
+            PersonalDataProtector protector, GridmapConfig config, MeterRegistry metrics, Audit audit, cn.gridmap.event.LoopEntry loop) {
         this.audit = audit;
+        this.loop = loop;
         this.dataSource = dataSource;
         this.index = index;
         this.geocoder = geocoder;
@@ -299,7 +302,7 @@ public class ImportService {
                                 + "ADD COLUMN district_code TEXT COLLATE \"C\", ADD COLUMN microgrid_code TEXT COLLATE \"C\"" : ""));
             }
             ImportRows rows = new ImportRows(kind, index.current(), geocoder, protector, classes(c, "component_class"),
-                    classes(c, "event_class").keySet(), defaultCrs, MIN_GEOCODE_SCORE);
+                    classes(c, "event_class"), defaultCrs, MIN_GEOCODE_SCORE);
             ImportReader reader = new ImportReader();
             progress.expect(Files.size(file));
             progress.phase("reading and placing rows");
@@ -340,6 +343,10 @@ public class ImportService {
             progress.phase("storing");
             String oldExtent = noteOldPlaces(c, kind);
             long stored = upsert(c, kind, id);
+            if (kind == ImportKind.HOTLINE) {
+                progress.phase("routing the orders into the loop");
+                loop.enter(c, id, caller);
+            }
             t[2] = System.nanoTime();
             progress.phase("statistics");
             refreshStats(c, kind);
