@@ -64,6 +64,14 @@ window.gridmapApi = (function () {
     geocode: (q) => json('api/geocode?q=' + encodeURIComponent(q)),
     people: (name) => json('api/people?limit=8&name=' + encodeURIComponent(name)),
     organizations: (name) => json('api/organizations?limit=8&name=' + encodeURIComponent(name)),
+    // the events loop: queues, one event with the actions the caller may take, transitions, the log, my events, metrics
+    eventQueue: (kind, region) => send('GET', 'api/events/queue?limit=200&kind=' + kind + (region ? '&region=' + region : '')),
+    event: (id) => send('GET', 'api/events/' + encodeURIComponent(id)),
+    eventLog: (id) => send('GET', 'api/events/' + encodeURIComponent(id) + '/log'),
+    transition: (id, body) => send('POST', 'api/events/' + encodeURIComponent(id) + '/transitions', body),
+    myEvents: (lon, lat) => send('GET', 'api/me/events' + (lon != null ? '?near=' + lon.toFixed(6) + ',' + lat.toFixed(6) : '')),
+    eventMetrics: (level) => json('api/event-metrics?level=' + level),
+    staff: (code) => json('api/regions/' + encodeURIComponent(code) + '/staff'),
     elements: (kind, bbox, signal) => json('api/' + kind + '?limit=500&bbox=' + bbox.map((v) => v.toFixed(5)).join(','), signal),
   };
 })();

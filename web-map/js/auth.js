@@ -68,7 +68,7 @@ window.gridmapAuth = (function () {
     // the planner's map: Leaflet-Geoman (free) edits one line at a time (the server does the geometry); it loads
     // before the map is made, so that the map gets its editing toolkit
     const editing = has(['admin', 'planner']) ? ['vendor/leaflet-geoman/leaflet-geoman.min.js'] : [];
-    const scripts = ['js/api.js', ...editing, 'js/map.js', 'js/elements.js', 'js/edit.js', 'js/history.js'];
+    const scripts = ['js/api.js', ...editing, 'js/map.js', 'js/elements.js', 'js/edit.js', 'js/history.js', 'js/events.js'];
     await loadScripts(scripts);
   }
 
@@ -112,7 +112,10 @@ window.gridmapAuth = (function () {
     edits: () => has(['admin', 'planner']),
     approves: () => has(['admin', 'approver']),
     seesChangeSets: () => has(['admin', 'planner', 'approver']),
-    seesElements: () => has(['admin', 'planner', 'approver', 'dispatcher', 'gridworker', 'liaison', 'analyst']),
+    seesElements: () => has(['admin', 'planner', 'approver', 'dispatcher', 'gridworker', 'liaison', 'analyst', 'department']),
+    // the events loop: dispatchers work the queues, grid workers and department handlers their own events
+    dispatches: () => has(['admin', 'dispatcher']),
+    handlesEvents: () => has(['gridworker', 'department']),
     logout,
     start,
   };

@@ -16,7 +16,10 @@
     { id: 'events', label: '事件 Events' },
     { id: 'components', label: '部件 Components' },
     { id: 'organizations', label: '组织 Organizations' },
+    { id: 'closedOnTimeRate', label: '按期结案率 Closed on time', loop: true },
+    { id: 'overdue', label: '超期事件 Overdue events', loop: true },
   ];
+  const RATE_COLORS = ['#d7301f', '#fc8d59', '#fee08b', '#91cf60', '#1a9850'];
   // the 网格 guideline: about 300 households a grid and 30-50 a micro-grid
   const GUIDELINE = { grid: 300, microgrid: 40 };
   const GUIDE_COLORS = ['#deebf7', '#9ecae1', '#41ab5d', '#fd8d3c', '#d7301f'];
@@ -25,13 +28,20 @@
   const chor = { metric: '', level: null, styled: 0, breaks: [], colors: [] };
   gm.choropleth = chor;
 
+  const isLoop = (metric) => METRICS.some((m) => m.id === metric && m.loop);
   function valueOf(s, metric) {
     if (!s) return null;
+    if (metric === 'closedOnTimeRate') return s.rates ? s.rates.closedOnTimeRate : null;
+    if (metric === 'overdue') return s.counts ? s.counts.overdue : null;
     return metric === 'migrant' ? s.peopleByResidence.migrant : s[metric];
   }
 
   function classify(level, metric, values) {
     const g = GUIDELINE[level];
+    if (metric === 'closedOnTimeRate') { // a rate: fixed breaks, red (low) to green (high)
+      chor.colors = RATE_COLORS;
+      return [0.6, 0.7, 0.8, 0.9];
+    }
     if (metric === 'households' && g) {
       chor.colors = GUIDE_COLORS;
       return [0.5 * g, 0.83 * g, 1.17 * g, 1.5 * g].map(Math.round);
@@ -48,12 +58,15 @@
     return chor.colors[i];
   }
 
-  async function statsOf(level) {
-    if (!cache[level]) {
-      const list = await api.levelStats(level);
-      cache[level] = new Map(list.map((s) => [s.code, s]));
+  async function statsOf(level, metric) {
+    const loop = isLoop(metric);
+    const key = (loop ? 'loop:' : '') + level;
+    if (!cache[key]) {
+      // the loop's metrics exist down to grids (a micro-grid has too few events to rate)
+      const list = loop ? (level === 'microgrid' ? [] : (await api.eventMetrics(level)).items) : await api.levelStats(level);
+      cache[key] = new Map(list.map((s) => [s.code, s]));
     }
-    return cache[level];
+    return cache[key];
   }
 
   // colours the finest level drawn from the level's statistics (one request per level, whole city: the breaks do
@@ -67,7 +80,7 @@
       renderLegend();
       return;
     }
-    const stats = await statsOf(level);
+    const stats = await statsOf(level, chor.metric);
     if (level !== gm.finestVisibleLevel()) return; // the user moved on while the statistics loaded
     chor.breaks = classify(level, chor.metric, [...stats.values()].map((s) => valueOf(s, chor.metric)));
     if (styledLevel && styledLevel !== level) gm.restyle(styledLevel, null);
@@ -103,7 +116,8 @@
     const el = document.getElementById('choropleth-legend');
     if (!chor.metric || !chor.level || chor.level === 'city') { el.innerHTML = ''; return; }
     const b = chor.breaks;
-    const labels = [`< ${b[0]}`, `${b[0]}–${b[1]}`, `${b[1]}–${b[2]}`, `${b[2]}–${b[3]}`, `≥ ${b[3]}`];
+    const f = (x) => (chor.metric === 'closedOnTimeRate' ? Math.round(x * 100) + '%' : x);
+    const labels = [`< ${f(b[0])}`, `${f(b[0])}–${f(b[1])}`, `${f(b[1])}–${f(b[2])}`, `${f(b[2])}–${f(b[3])}`, `≥ ${f(b[3])}`];
     const g = chor.metric === 'households' ? GUIDELINE[chor.level] : null;
     el.innerHTML = `<div class="levels">${chor.level} · ${chor.styled} regions</div>` + labels.map((t, i) =>
       `<div><i style="background:${chor.colors[i]}"></i>${t}${g && i === 2 ? ' ≈ ' + g + ' 户 guideline' : ''}</div>`).join('');
@@ -115,7 +129,8 @@
   // never do: descriptions, departments, masked phones).
   const KINDS = [
     { id: 'events', label: '事件 Events', color: '#d7301f', popup: (e) => `<b>${esc(e.className)}</b> <span class="code">${esc(e.classCode)}</span><br>`
-      + `${esc(e.occurredAt.substring(0, 16).replace('T', ' '))}<br>${esc(e.description)}` },
+      + `${esc(e.occurredAt.substring(0, 16).replace('T', ' '))}<br>${esc(e.description)}`
+      + `<br><button type="button" class="open-event" data-id="${e.id}">办理 / 详情 Open</button>` },
     { id: 'components', label: '部件 Components', color: '#2171b5', popup: (c) => `<b>${esc(c.className)}</b> (${esc(c.majorClass)})<br>`
       + `<span class="code">${esc(c.code)}</span><br>${esc(c.state)} · ${esc(c.department || '')}` },
     { id: 'organizations', label: '组织 Organizations', color: '#238b45', popup: (o) => `<b>${esc(o.name)}</b><br>`
@@ -137,6 +152,7 @@
     vectorTileLayerStyles: Object.fromEntries(KINDS.map((k) => [k.id, (p, z) => {
       if (!shownKinds.has(k.id)) return [];
       if (z === Math.round(map.getZoom())) elementState.drawn[k.id]++;
+      if (k.id === 'events' && gm.eventStyle) return gm.eventStyle(p);
       return { radius: 5, stroke: true, color: '#fff', weight: 1, fill: true, fillColor: k.color, fillOpacity: 0.9 };
     }])),
   }).addTo(map);

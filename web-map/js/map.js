@@ -288,6 +288,17 @@
       + '</table></div>';
   }
 
+  const DUTIES = { fulltime: '专职网格员', backup: '备岗', parttime: '兼职网格员', police: '民警', judge: '法官', prosecutor: '检察官',
+    lawyer: '律师', liaison: '微网格联络员' };
+  function staffHtml(s) {
+    const rows = {};
+    s.staff.forEach((m) => { (rows[m.duty] = rows[m.duty] || []).push(m); });
+    return '<div class="region-popup staff"><table>' + Object.keys(DUTIES).filter((d) => rows[d]).map((d) => `<tr><td>${DUTIES[d]}</td><td>`
+      + (d === 'liaison' ? rows[d].length + ' 人' : rows[d].map((m) => esc(m.displayName || m.username) + (m.onDuty ? '' : ' (缺勤)')).join('、'))
+      + '</td></tr>').join('') + (s.dispatchers.length ? `<tr><td>派遣员</td><td>${s.dispatchers.filter((m) => m.duty === 'dispatcher')
+      .map((m) => esc(m.displayName || m.username)).join('、')}</td></tr>` : '') + '</table></div>';
+  }
+
   map.on('click', async (e) => {
     try {
       for (const provide of clickProviders) {
@@ -305,7 +316,10 @@
       const want = finestVisibleLevel();
       const ref = hit.regions.find((r) => r.level === want) || hit.regions[hit.regions.length - 1];
       const region = await api.region(ref.code);
-      L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(popupHtml(region)).openOn(map);
+      const popup = L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(popupHtml(region)).openOn(map);
+      if (region.level === 'grid') { // who works here: its workers, its 三官一律, its liaisons (GET /api/regions/{code}/staff)
+        api.staff(region.code).then((s) => popup.setContent(popupHtml(region) + staffHtml(s))).catch(() => { /* the popup stays as it is */ });
+      }
       const g = await api.regionGeometry(ref.code);
       highlight.clearLayers();
       highlight.addData(g);

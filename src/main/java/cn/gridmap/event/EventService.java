@@ -296,6 +296,7 @@ public class EventService {
             }
             log(c, id, now, caller, actingRole(caller), "report", null, state, null, null, detail);
             List<Duplicate> dups = duplicates(c, id, k.code(), lon, lat);
+            tilesChanged(c, id);
             sc.commit();
             return new Created(id, state, near.gridCode(), near.microgridCode(), assignee, department, iso(due),
                     new Routing(adjudication, near.boundaryDistanceMeters(), adjudication ? candidates : List.of()), dups);
@@ -496,6 +497,7 @@ public class EventService {
             String to = apply(c, caller, r, t, body, note, now, detail);
             log(c, id, now, caller, role, action, r.state(), to, note, attachment, detail.isEmpty() ? null : detail);
             setDue(c, id);
+            tilesChanged(c, id);
             EventView v = view(c, caller, id);
             sc.commit();
             return v;
@@ -834,6 +836,13 @@ public class EventService {
             @SuppressWarnings("unchecked")
             Map<String, Boolean> onTime = (Map<String, Boolean>) detail.computeIfAbsent("onTime", k -> new LinkedHashMap<String, Boolean>());
             onTime.putAll(done);
+        }
+    }
+
+    static void tilesChanged(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EventSql.TILES_CHANGED)) {
+            ps.setLong(1, id);
+            ps.execute();
         }
     }
 

@@ -190,6 +190,10 @@ final class EventSql {
     static final String LOG_FROM_IMPORT = "INSERT INTO event_log (event_id, at, actor, role, action, from_state, to_state, note, detail) "
             + "SELECT id, ?, ?, ?, 'report', NULL, 'reported', ?, ?::jsonb FROM loop_entry ORDER BY id";
 
+    /** The events tile layer redraws around an event whose state changed (delivered at commit). */
+    static final String TILES_CHANGED = "SELECT pg_notify('gridmap_tiles_changed', 'events:' || ST_X(geom) || ',' || ST_Y(geom) || ',' "
+            + "|| ST_X(geom) || ',' || ST_Y(geom)) FROM event WHERE id = ?";
+
     // ------------------------------------------------------------------ Open311
     static final String INSERT_TOKEN = "INSERT INTO open311_token (token, event_id, client_id) VALUES (?, ?, ?)";
     static final String TOKEN = "SELECT e.id, e.state FROM open311_token t JOIN event e ON e.id = t.event_id WHERE t.token = ?";

@@ -521,7 +521,7 @@ public class ImportService {
             String fresh = extent(c, "SELECT ST_Extent(geom) FROM stage");
             String both = union(oldExtent, fresh);
             if (both != null) {
-                notices.add(kind.wire + ":" + both);
+                notices.add((kind == ImportKind.HOTLINE ? ImportKind.EVENTS.wire : kind.wire) + ":" + both); // the tile layer's name
             }
             String districts = extent(c, "SELECT ST_Extent(r.geom) FROM region r WHERE r.level = 'district' AND r.generation_high IS NULL "
                     + "AND r.code IN (SELECT DISTINCT m.district_code FROM microgrid_stats m JOIN touched t ON t.code = m.microgrid_code)");

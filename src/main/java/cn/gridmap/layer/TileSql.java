@@ -42,7 +42,8 @@ final class TileSql {
         return TILE + MVT + switch (layer) {
             case "events" -> "SELECT x.id AS fid, x.class_code, k.name AS class_name, "
                     + "to_char(x.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI') AS occurred_at, "
-                    + "left(x.microgrid_code, 15) AS grid_code, " + p + String.format(from, "event", " JOIN event_class k ON k.code = x.class_code");
+                    + "left(x.microgrid_code, 15) AS grid_code, x.state, x.overdue, " + p
+                    + String.format(from, "event", " JOIN event_class k ON k.code = x.class_code");
             case "components" -> "SELECT x.id AS fid, x.code, x.class_code, x.name, x.state, " + p + String.format(from, "component", "");
             case "organizations" -> "SELECT x.id AS fid, x.name, x.kind, x.credit_code, x.category, " + p
                     + String.format(from, "organization", "");
