@@ -20,7 +20,6 @@ import cn.gridmap.region.RegionService;
 import cn.gridmap.security.Accounts;
 import cn.gridmap.security.Audit;
 import cn.gridmap.security.Caller;
-import cn.gridmap.security.Principal;
 import cn.gridmap.security.Roles;
 import cn.gridmap.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -145,8 +144,7 @@ public class Staffing {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String u = rs.getString(1);
-                    Principal p = accounts.principal(Principal.Kind.USER, u);
-                    if (p != null && p.has(Roles.GRIDWORKER)) {
+                    if (accounts.active(u, Roles.GRIDWORKER)) {
                         return u;
                     }
                 }

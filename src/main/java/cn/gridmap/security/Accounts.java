@@ -82,6 +82,9 @@ public class Accounts {
             .expireAfterWrite(Duration.ofSeconds(10)).build();
     private final Cache<String, Optional<String>> apiKeys = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofSeconds(10)).build();
+    /** Users' rows as stored (enabled, roles), for the events' routing: no scope to resolve. */
+    private final Cache<String, Optional<Stored>> rows = Caffeine.newBuilder().maximumSize(60_000)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
 
     /** The password hash of a user who has none: login disabled (the synthetic city's staff but its demo accounts). */
     public static final String NO_PASSWORD = "!";
@@ -104,6 +107,12 @@ public class Accounts {
             cache.put(name, p);
         }
         return p.orElse(null);
+    }
+
+    /** Whether a user exists, is enabled and holds the role (remembered for 10 s, forgotten on a change). */
+    public boolean active(String username, String role) {
+        Optional<Stored> s = rows.get(username, u -> Optional.ofNullable(user(u)));
+        return s.isPresent() && s.get().enabled() && s.get().roles().contains(role);
     }
 
     /** The remembered principal of this name, or null (then {@link #principal} reads the database). */
@@ -333,6 +342,7 @@ public class Accounts {
             throw new IllegalStateException("user update failed: " + e.getMessage(), e);
         }
         users.invalidate(username);
+        rows.invalidate(username);
         return userView(username);
     }
 

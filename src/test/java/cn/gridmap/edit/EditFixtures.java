@@ -34,7 +34,7 @@ public final class EditFixtures {
     }
 
     /** The first row of a query, as text. */
-    static String[] row(DataSource dataSource, String sql, Object... args) throws SQLException {
+    public static String[] row(DataSource dataSource, String sql, Object... args) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);

@@ -1,11 +1,7 @@
 package cn.gridmap.event;
 
 import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -53,21 +49,9 @@ final class EventFixtures {
         return new Place(r[0], Double.parseDouble(r[1]), Double.parseDouble(r[2]));
     }
 
-    /** The first row of a query, as text. */
+    /** The first row of a query, as text (the edit tests' helper). */
     static String[] row(DataSource dataSource, String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), sql);
-                String[] out = new String[rs.getMetaData().getColumnCount()];
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = rs.getString(i + 1);
-                }
-                return out;
-            }
-        }
+        return cn.gridmap.edit.EditFixtures.row(dataSource, sql, args);
     }
 
     static long count(DataSource dataSource, String sql, Object... args) throws SQLException {
