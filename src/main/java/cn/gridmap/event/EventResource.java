@@ -127,7 +127,7 @@ public class EventResource {
         try {
             return Long.parseLong(id.trim());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("an event id is a number, got '" + id + "'");
+            throw ApiException.badRequest("an element id is a number, got '" + id + "'");
         }
     }
 

@@ -335,11 +335,12 @@ public class TileService {
         LOG.debugf("tile cache: %s changed, %d tiles dropped", payload, dropped);
     }
 
-    /** Drops the tiles of a cache whose key ({@code ids/z/x/y}) names an affected layer and whose area meets the box. */
+    /** Drops the tiles of a cache whose key ({@code ids/z/x/y}, or {@code …@scope}) names an affected layer and whose area meets the box. */
     private int drop(Cache<String, ?> c, Set<String> whole, boolean counts, double[] box) {
         int dropped = 0;
         for (String key : List.copyOf(c.asMap().keySet())) {
-            String[] k = key.split("/");
+            int at = key.indexOf('@'); // a scoped element tile: ids/z/x/y@scope
+            String[] k = (at < 0 ? key : key.substring(0, at)).split("/");
             int z = Integer.parseInt(k[1]);
             boolean affected = false;
             for (String id : k[0].split(",")) {
