@@ -135,6 +135,12 @@ class NotificationsTest {
         assertEquals("sha256=" + Notifications.sign(SECRET, got[0]), got[1], "signed with the shared secret");
         assertEquals("generation.published", got[2]);
         assertEquals(3, calls.get(), "two failures, then delivered");
+        // the receiver answered before the dispatcher wrote down the delivery: wait for that write
+        long until = System.currentTimeMillis() + 10_000;
+        while (!"delivered".equals(given().header("Authorization", "Bearer " + admin).get("/api/webhooks/" + hook + "/deliveries").then()
+                .extract().path("[0].state")) && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
         given().header("Authorization", "Bearer " + admin).get("/api/webhooks/" + hook + "/deliveries").then().statusCode(200)
                 .body("[0].state", equalTo("delivered")).body("[0].attempts", equalTo(3)).body("[0].generation", equalTo(generation));
 
