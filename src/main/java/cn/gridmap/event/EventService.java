@@ -397,7 +397,9 @@ public class EventService {
                 String micro = rs.getString(13);
                 String phoneEnc = rs.getString(30);
                 String nameEnc = rs.getString(29);
-                Row r = row(c, id, false);
+                // the event as the loop sees it, from the same row (the actions the caller may take now)
+                Row r = new Row(rs.getLong(1), rs.getString(3), rs.getString(6), rs.getString(12), micro, rs.getString(14), rs.getString(15),
+                        rs.getString(16), strings(rs.getArray(19)), rs.getDouble(10), rs.getDouble(11), rs.getInt(26), rs.getString(7));
                 return new EventView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                         rs.getString(7), rs.getString(8), rs.getString(9), rs.getDouble(10), rs.getDouble(11), rs.getString(12),
                         micro.substring(0, 15), micro, rs.getString(14), rs.getString(15), rs.getString(16), rs.getString(17),
