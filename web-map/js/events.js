@@ -17,8 +17,10 @@
   const ACTIONS = {
     register: '立案 Register', adjudicate: '确认网格 Adjudicate', dispatch: '派遣 Dispatch', accept: '签收 Accept', handle: '处置反馈 Handled',
     verify: '核查 Verify', close: '结案 Close', evaluate: '评价 Evaluate', return: '回退 Return', suspend: '挂账 Suspend',
-    extend: '延期 Extend', void: '作废 Void',
+    extend: '延期 Extend', void: '作废 Void', arrive: '到场 On site', escalate: '督办 Escalated', report: '上报 Reported',
   };
+  // actions taken on site with the phone's position (/m/), not at a desk
+  const PHONE_ONLY = ['arrive'];
   const QUEUES = [['new', '新事件 New'], ['adjudication', '边界待确认 Boundary'], ['overdue', '超期 Overdue'], ['redispatch', '重派 Moved']];
 
   gm.eventStyle = (p) => {
@@ -98,7 +100,7 @@
           + (state.actions.includes('evaluate') ? '<label>评价 <select class="satisfaction"><option value="satisfied">满意</option>'
             + '<option value="basic">基本满意</option><option value="unsatisfied">不满意</option></select></label>' : '')
           + cands.map((g) => `<button type="button" class="act" data-action="adjudicate" data-grid="${esc(g)}">归属 ${esc(g)}</button>`).join('')
-          + state.actions.filter((a) => a !== 'adjudicate').map((a) => (a === 'verify'
+          + state.actions.filter((a) => a !== 'adjudicate' && !PHONE_ONLY.includes(a)).map((a) => (a === 'verify'
             ? '<button type="button" class="act" data-action="verify" data-passed="true">核查通过 Passed</button>'
               + '<button type="button" class="act" data-action="verify" data-passed="false">核查不通过 Rework</button>'
             : `<button type="button" class="act" data-action="${a}">${ACTIONS[a] || a}</button>`)).join('')

@@ -29,6 +29,19 @@ public interface GridmapConfig {
 
     Events events();
 
+    Field field();
+
+    /** The grid worker's phone and the programmes run on the grids (cn.gridmap.field). */
+    interface Field {
+        /** The largest photo accepted (bytes); the phone page shrinks pictures to 1600 px before sending. */
+        @WithDefault("5242880")
+        int maxPhotoBytes();
+
+        /** The most track points one patrol batch may carry. */
+        @WithDefault("2000")
+        int maxPatrolPoints();
+    }
+
     /** The events loop (数字城管 closed loop): its clock. */
     interface Events {
         /**

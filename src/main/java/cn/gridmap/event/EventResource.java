@@ -46,10 +46,12 @@ public class EventResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.SYSTEM})
-    @Operation(summary = "Report an event {classCode, lon, lat, crs?, address?, description, source, accuracyMeters?} → 201 {id, state, "
-            + "gridCode, microgridCode, assignee, dueAt, routing: {nearBoundary, candidates}, duplicates}")
+    @Operation(summary = "Report an event {classCode, lon, lat, crs?, address?, description, source, accuracyMeters?, clientId?, attachment?} → "
+            + "201 {id, state, gridCode, microgridCode, assignee, dueAt, routing: {nearBoundary, candidates}, duplicates}; the same clientId "
+            + "from the same reporter again → 200 with the first answer and repeated: true")
     public Response report(JsonNode body) {
-        return Response.status(201).entity(events.intake(callers.current(), body)).build();
+        EventService.Created c = events.intake(callers.current(), body);
+        return Response.status(Boolean.TRUE.equals(c.repeated()) ? 200 : 201).entity(c).build();
     }
 
     @GET
@@ -86,8 +88,8 @@ public class EventResource {
     @Path("/{id}/transitions")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.DEPARTMENT, Roles.SYSTEM})
-    @Operation(summary = "Take an action {action, note?, attachment?, …}: register, adjudicate {gridCode}, dispatch {assignee?, departmentCode?}, "
-            + "accept, handle {note}, verify {passed}, close, evaluate {satisfaction, solved?}, return {note}, suspend {note}, "
+    @Operation(summary = "Take an action {action, note?, attachment?, clientId?, …}: register, adjudicate {gridCode}, dispatch {assignee?, "
+            + "departmentCode?}, accept, arrive {lon, lat, accuracyMeters?}, handle {note}, verify {passed}, close, evaluate {satisfaction, solved?}, return {note}, suspend {note}, "
             + "extend {workingDays|workingHours, note}, void {note | duplicateOf} → the event; 409 with the allowed actions")
     public EventService.EventView transition(@PathParam("id") String id, JsonNode body) {
         return events.transition(callers.current(), id(id), body);

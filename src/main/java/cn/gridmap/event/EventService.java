@@ -46,7 +46,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class EventService {
-    public static final List<String> SOURCES = List.of("patrol", "hotline12345", "open311", "citizen", "system");
+    public static final List<String> SOURCES = List.of("patrol", "hotline12345", "open311", "citizen", "system", "volunteer");
     static final ObjectMapper JSON = new ObjectMapper();
     /** At least this close to a grid edge, a point is near the boundary (whatever its accuracy). */
     static final double MIN_BOUNDARY_METERS = 10;
@@ -60,9 +60,11 @@ public class EventService {
     private final Deadlines deadlines;
     private final PersonalDataProtector protector;
     private final GridmapConfig config;
+    private final Attachments attachments;
 
     public EventService(DataSource dataSource, PointLookupService lookup, GeocodeService geocode, RegionService regions, Staffing staffing,
-            Deadlines deadlines, PersonalDataProtector protector, GridmapConfig config) {
+            Deadlines deadlines, PersonalDataProtector protector, GridmapConfig config, Attachments attachments) {
+        this.attachments = attachments;
         this.dataSource = dataSource;
         this.lookup = lookup;
         this.geocode = geocode;
@@ -81,10 +83,10 @@ public class EventService {
     public record Duplicate(long id, String state, String reportedAt, double distanceMeters) {
     }
 
-    /** 201 of POST /api/events. */
+    /** 201 of POST /api/events; {@code repeated}: true when this report was sent before with the same clientId (the first answer again, nothing stored). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Created(long id, String state, String gridCode, String microgridCode, String assignee, String departmentCode,
-            String dueAt, Routing routing, List<Duplicate> duplicates) {
+            String dueAt, Routing routing, List<Duplicate> duplicates, Boolean repeated) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -103,7 +105,7 @@ public class EventService {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(long id, String classCode, String className, String state, String source, String description, String address,
             double lon, double lat, String gridCode, String assignee, String departmentCode, String queue, String queueReason,
-            List<String> candidates, String reportedAt, String dueAt, boolean overdue, Double distanceMeters) {
+            List<String> candidates, String reportedAt, String dueAt, boolean overdue, Double distanceMeters, Double bearingDegrees) {
     }
 
     public record Items(List<Item> items, int count) {
@@ -130,8 +132,10 @@ public class EventService {
     }
 
     /** What a source other than the JSON body adds to an intake (12345 orders, Open311 requests). */
-    public record Extra(String externalId, String callerName, String callerPhone, String urgency, Instant reportedAt, String reporter) {
-        static final Extra NONE = new Extra(null, null, null, null, null, null);
+    /** {@code clientKey}: the reporter's own key of this report (a phone's queued write), {@code attachment}: a photo of it. */
+    public record Extra(String externalId, String callerName, String callerPhone, String urgency, Instant reportedAt, String reporter,
+            String clientKey, String attachment) {
+        static final Extra NONE = new Extra(null, null, null, null, null, null, null, null);
     }
 
     // ------------------------------------------------------------------ intake
@@ -143,9 +147,10 @@ public class EventService {
         }
         for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String f = it.next();
-            if (!Set.of("classCode", "lon", "lat", "crs", "address", "description", "source", "accuracyMeters", "urgency").contains(f)) {
+            if (!Set.of("classCode", "lon", "lat", "crs", "address", "description", "source", "accuracyMeters", "urgency", "clientId",
+                    "attachment").contains(f)) {
                 throw ApiException.badRequest("unknown field '" + f + "'; fields are classCode, lon, lat, crs, address, description, source, "
-                        + "accuracyMeters, urgency");
+                        + "accuracyMeters, urgency, clientId, attachment");
             }
         }
         Double x = number(body, "lon");
@@ -156,7 +161,7 @@ public class EventService {
             throw ApiException.badRequest("urgency must be normal or urgent, got '" + urgency + "'");
         }
         return intake(caller, text(body, "classCode"), x, y, text(body, "crs"), text(body, "address"), text(body, "description"),
-                text(body, "source"), accuracy, new Extra(null, null, null, urgency, null, null));
+                text(body, "source"), accuracy, new Extra(null, null, null, urgency, null, null, clientKey(body), text(body, "attachment")));
     }
 
     /** Intake from any front door; every problem is a 4xx with its reason, and nothing is stored then. */
@@ -184,6 +189,13 @@ public class EventService {
         if (address != null && address.length() > 200) {
             throw ApiException.badRequest("address is longer than 200 characters");
         }
+        if (extra.clientKey() != null) {
+            Created before = repeated(caller, extra.reporter() == null ? caller.name() : extra.reporter(), extra.clientKey());
+            if (before != null) {
+                return before;
+            }
+        }
+        checkAttachment(caller, extra.attachment());
         double lon;
         double lat;
         String rawLocation;
@@ -277,7 +289,13 @@ public class EventService {
                 String phone = extra.callerPhone() == null ? null : extra.callerPhone().replaceAll("\\D", "");
                 ps.setString(i++, phone == null || phone.isEmpty() ? null : protector.encrypt(phone));
                 ps.setString(i++, phone == null || phone.isEmpty() ? null : protector.blindIndex(phone));
+                ps.setString(i++, extra.clientKey());
                 ps.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState()) && extra.clientKey() != null) { // the same report at the same moment
+                    throw new ApiException(409, "this report (clientId " + extra.clientKey() + ") is being stored by another request: send it again");
+                }
+                throw e;
             }
             Instant due = null;
             if (!adjudication) {
@@ -294,15 +312,60 @@ public class EventService {
             if (assignee != null) {
                 detail.put("assignee", assignee);
             }
-            log(c, id, now, caller, actingRole(caller), "report", null, state, null, null, detail);
+            log(c, id, now, caller, actingRole(caller), "report", null, state, null, extra.attachment(), detail, null);
             List<Duplicate> dups = duplicates(c, id, k.code(), lon, lat);
             tilesChanged(c, id);
             sc.commit();
             return new Created(id, state, near.gridCode(), near.microgridCode(), assignee, department, iso(due),
-                    new Routing(adjudication, near.boundaryDistanceMeters(), adjudication ? candidates : List.of()), dups);
+                    new Routing(adjudication, near.boundaryDistanceMeters(), adjudication ? candidates : List.of()), dups, null);
         } catch (SQLException e) {
             throw new IllegalStateException("intake failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The answer to a report this reporter sent before with the same key (nothing is stored again), or null. */
+    private Created repeated(Caller caller, String reporter, String key) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
+                PreparedStatement ps = sc.connection().prepareStatement(EventSql.BY_CLIENT_KEY)) {
+            ps.setString(1, reporter);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String micro = rs.getString(3);
+                List<String> candidates = strings(rs.getArray(8));
+                return new Created(rs.getLong(1), rs.getString(2), micro.substring(0, 15), micro, rs.getString(4), rs.getString(5),
+                        iso(rs.getTimestamp(6)), new Routing(Loop.ADJUDICATION.equals(rs.getString(7)), 0, candidates), List.of(), true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("report lookup failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A photo reference ({@code file:<id>}) must name a photo the caller may see; other references (URLs) pass as text. */
+    private void checkAttachment(Caller caller, String attachment) {
+        if (attachment == null) {
+            return;
+        }
+        if (attachment.length() > 500) {
+            throw ApiException.badRequest("attachment (a reference: a URL or a file id) is longer than 500 characters");
+        }
+        if (attachment.startsWith("file:") && !attachments.visible(caller, attachment)) {
+            throw ApiException.badRequest("attachment " + attachment + " names no photo of yours (POST /api/files first)");
+        }
+    }
+
+    /** The phone's own key of a queued write (a UUID), or null. */
+    static String clientKey(JsonNode body) {
+        JsonNode k = body.get("clientId");
+        if (k == null || k.isNull()) {
+            return null;
+        }
+        if (!k.isTextual() || !k.asText().matches("[A-Za-z0-9._:-]{8,64}")) {
+            throw ApiException.badRequest("clientId must be 8 to 64 letters, digits or ._:- (a UUID), got " + k);
+        }
+        return k.asText();
     }
 
     /** The lowest region holding all these grids: their community, else their street, else their district. */
@@ -477,16 +540,21 @@ public class EventService {
             throw ApiException.badRequest("note is longer than 2000 characters");
         }
         String attachment = text(body, "attachment");
-        if (attachment != null && attachment.length() > 500) {
-            throw ApiException.badRequest("attachment (a reference: a URL or a file id) is longer than 500 characters");
-        }
+        String key = clientKey(body);
         if (!Loop.roleMay(t, caller.principal().roles())) {
             throw new ApiException(403, action + " is taken by " + t.actors().stream().map(a -> a.name().toLowerCase()).toList()
                     + "; your roles " + caller.principal().roles().stream().sorted().toList() + " do not take it");
         }
+        if (key != null && done(caller, id, key)) { // sent before: the event as it is now
+            return get(caller, id);
+        }
+        checkAttachment(caller, attachment);
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
             Connection c = sc.connection();
             Row r = row(c, id, true);
+            if (key != null && done(c, caller, id, key)) {
+                return view(c, caller, id);
+            }
             String role = actor(c, caller, r, t);
             if (role == null) {
                 throw new ApiException(403, action + " on event " + id + " is for " + who(t, r) + ", not " + caller.name());
@@ -497,7 +565,7 @@ public class EventService {
             Instant now = Instant.now();
             Map<String, Object> detail = new LinkedHashMap<>();
             String to = apply(c, caller, r, t, body, note, now, detail);
-            log(c, id, now, caller, role, action, r.state(), to, note, attachment, detail.isEmpty() ? null : detail);
+            log(c, id, now, caller, role, action, r.state(), to, note, attachment, detail.isEmpty() ? null : detail, key);
             setDue(c, id);
             tilesChanged(c, id);
             EventView v = view(c, caller, id);
@@ -505,6 +573,26 @@ public class EventService {
             return v;
         } catch (SQLException e) {
             throw new IllegalStateException(action + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this caller's write with this key was done on this event already. */
+    private boolean done(Caller caller, long id, String key) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
+            return done(sc.connection(), caller, id, key);
+        } catch (SQLException e) {
+            throw new IllegalStateException("transition lookup failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean done(Connection c, Caller caller, long id, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(EventSql.LOG_BY_CLIENT_KEY)) {
+            ps.setString(1, caller.name());
+            ps.setString(2, key);
+            ps.setLong(3, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -568,8 +656,26 @@ public class EventService {
 
     private String apply(Connection c, Caller caller, Row r, Loop.Transition t, JsonNode body, String note, Instant now,
             Map<String, Object> detail) throws SQLException {
-        String to = t.to();
+        String to = t.to() == null ? r.state() : t.to();
         switch (t.action()) {
+            case "arrive" -> {
+                Double lon = number(body, "lon");
+                Double lat = number(body, "lat");
+                if (lon == null || lat == null) {
+                    throw ApiException.badRequest("arrive needs lon and lat (WGS84): where you are on site");
+                }
+                Coordinates.checkLonLat(lon, lat);
+                Double accuracy = number(body, "accuracyMeters");
+                if (accuracy != null && (!(accuracy >= 0) || accuracy > 5000)) {
+                    throw ApiException.badRequest("accuracyMeters must be between 0 and 5000, got " + accuracy);
+                }
+                detail.put("lon", lon);
+                detail.put("lat", lat);
+                if (accuracy != null) {
+                    detail.put("accuracyMeters", accuracy);
+                }
+                detail.put("distanceMeters", Math.round(Coordinates.distanceMeters(lon, lat, r.lon(), r.lat()) * 10) / 10.0);
+            }
             case "register" -> {
                 closeStages(c, r.id(), now, detail, "register");
                 startStage(c, r.id(), r.classCode(), "dispatch", now);
@@ -872,6 +978,11 @@ public class EventService {
 
     static void log(Connection c, long id, Instant at, Caller caller, String role, String action, String from, String to, String note,
             String attachment, Map<String, Object> detail) throws SQLException {
+        log(c, id, at, caller, role, action, from, to, note, attachment, detail, null);
+    }
+
+    static void log(Connection c, long id, Instant at, Caller caller, String role, String action, String from, String to, String note,
+            String attachment, Map<String, Object> detail, String clientKey) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(EventSql.INSERT_LOG)) {
             ps.setLong(1, id);
             ps.setTimestamp(2, Timestamp.from(at));
@@ -887,6 +998,7 @@ public class EventService {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+            ps.setString(11, clientKey);
             ps.executeUpdate();
         }
     }
@@ -982,7 +1094,8 @@ public class EventService {
                         out.add(new Item(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                                 rs.getString(7), rs.getDouble(8), rs.getDouble(9), rs.getString(10).substring(0, 15), rs.getString(11),
                                 rs.getString(12), rs.getString(13), rs.getString(14), strings(rs.getArray(15)), iso(rs.getTimestamp(16)),
-                                iso(rs.getTimestamp(17)), rs.getBoolean(18), at == null ? null : Math.round(rs.getDouble(19) * 10) / 10.0));
+                                iso(rs.getTimestamp(17)), rs.getBoolean(18), at == null ? null : Math.round(rs.getDouble(19) * 10) / 10.0,
+                                at == null ? null : Coordinates.bearingDegrees(at[0], at[1], rs.getDouble(8), rs.getDouble(9))));
                     }
                 }
             }
@@ -994,14 +1107,15 @@ public class EventService {
 
     // ------------------------------------------------------------------ small helpers
 
+
     /** Times on the wire: ISO 8601 in the city's offset, to the second (2026-12-02T09:30:00+08:00). */
     private static final java.time.format.DateTimeFormatter WIRE = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
 
-    static String iso(Timestamp t) {
+    public static String iso(Timestamp t) {
         return t == null ? null : iso(t.toInstant());
     }
 
-    static String iso(Instant t) {
+    public static String iso(Instant t) {
         return t == null ? null : WIRE.format(t.atZone(WorkClock.CITY));
     }
 

@@ -35,6 +35,8 @@ final class EventSql {
     static final String ABSENCES = "SELECT id, username, starts_at, ends_at, reason, created_by FROM staff_absence WHERE username = ? ORDER BY starts_at, id";
     static final String INSERT_ABSENCE = "INSERT INTO staff_absence (username, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id";
     static final String DELETE_ABSENCE = "DELETE FROM staff_absence WHERE id = ? AND username = ?";
+    static final String ASSIGNMENTS = "SELECT a.region_code, a.duty, a.department_code FROM staff_assignment a WHERE a.username = ? ORDER BY "
+            + DUTY_ORDER + ", a.region_code";
     static final String ASSIGNED_REGIONS = "SELECT DISTINCT region_code FROM staff_assignment WHERE username = ? ORDER BY 1";
 
     static final String WORKS_IN = "SELECT 1 FROM staff_assignment WHERE username = ? AND region_code = ? AND duty IN ('fulltime', 'backup', 'parttime')";
@@ -51,8 +53,12 @@ final class EventSql {
     static final String INSERT_EVENT = "INSERT INTO event (id, external_id, class_code, occurred_at, description, address, raw_location, raw_crs, "
             + "geom, district_code, microgrid_code, geocode_method, geocode_score, derived, state, source, reported_at, reported_by, accuracy_m, "
             + "generation, routed_grid, assignee, department_code, queue, queue_reason, queue_region, candidates, urgency, caller_name_enc, "
-            + "caller_phone_enc, caller_phone_bidx, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ST_SetSRID(ST_MakePoint(?, ?), " + Srid.STORAGE
-            + "), ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())";
+            + "caller_phone_enc, caller_phone_bidx, client_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ST_SetSRID(ST_MakePoint(?, ?), "
+            + Srid.STORAGE + "), ?, ?, ?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())";
+    /** A report sent before by the same reporter with the same key (params: reporter, key). */
+    static final String BY_CLIENT_KEY = "SELECT id, state, microgrid_code, assignee, department_code, due_at, queue, candidates FROM event "
+            + "WHERE reported_by = ? AND client_key = ?";
+    static final String LOG_BY_CLIENT_KEY = "SELECT 1 FROM event_log WHERE actor = ? AND client_key = ? AND event_id = ?";
     private static final String ROW_COLUMNS = "SELECT id, class_code, state, district_code, microgrid_code, assignee, department_code, queue, "
             + "candidates, ST_X(geom), ST_Y(geom), reworks, source FROM event WHERE id = ?";
     static final String ROW = ROW_COLUMNS;
@@ -80,8 +86,8 @@ final class EventSql {
             + "AND stage = ANY (?) RETURNING stage, on_time, extract(epoch FROM done_at - started_at)::bigint";
     static final String SET_DUE = "UPDATE event SET due_at = (SELECT min(due_at) FROM event_stage WHERE event_id = ? AND done_at IS NULL) WHERE id = ?";
     static final String SET_QUEUE = "UPDATE event SET queue = ?, queue_reason = ? WHERE id = ?";
-    static final String INSERT_LOG = "INSERT INTO event_log (event_id, at, actor, role, action, from_state, to_state, note, attachment, detail) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+    static final String INSERT_LOG = "INSERT INTO event_log (event_id, at, actor, role, action, from_state, to_state, note, attachment, detail, "
+            + "client_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)";
     static final String LOG = "SELECT id, at, actor, role, action, from_state, to_state, note, attachment, detail::text FROM event_log "
             + "WHERE event_id = ? ORDER BY id";
     /**

@@ -47,7 +47,7 @@ public final class Loop {
         SYSTEM
     }
 
-    /** One row of the table. */
+    /** One row of the table; {@code to} is null for an action that leaves the state as it is (arrive). */
     public record Transition(String action, Set<String> from, String to, Set<Actor> actors, String summary) {
     }
 
@@ -64,6 +64,8 @@ public final class Loop {
         row("dispatch", Set.of(REGISTERED, RETURNED, SUSPENDED), DISPATCHED, Set.of(Actor.DISPATCHER),
                 "派遣: to the grid's worker and the class's department {assignee?, departmentCode?}");
         row("accept", Set.of(DISPATCHED, REWORK), HANDLING, Set.of(Actor.HANDLER), "签收: the handler takes it on");
+        row("arrive", Set.of(HANDLING, EXTENDED, HANDLED), null, Set.of(Actor.HANDLER, Actor.ASSIGNEE),
+                "到场: on site {lon, lat, accuracyMeters?}; the state stays, the distance to the event's point is logged");
         row("handle", Set.of(HANDLING, EXTENDED), HANDLED, Set.of(Actor.HANDLER), "处置反馈: done, with the result {note, attachment?}");
         row("verify", Set.of(HANDLED), VERIFIED, Set.of(Actor.ASSIGNEE, Actor.DISPATCHER),
                 "核查: on site {passed: true}; {passed: false} sends it back to rework");

@@ -206,7 +206,7 @@ public class Open311 {
         EventService.Created created;
         try {
             created = events.intake(caller, code, x, y, null, form.get("address_string"), present(description) ? description : "(Open311 无描述)",
-                    "open311", null, new EventService.Extra(null, name.isEmpty() ? null : name, form.get("phone"), null, null, client.name()));
+                    "open311", null, new EventService.Extra(null, name.isEmpty() ? null : name, form.get("phone"), null, null, client.name(), null, null));
         } catch (ApiException e) {
             throw new Error(e.status() == 403 ? 403 : 400, e.getMessage());
         }

@@ -200,6 +200,26 @@ public class Staffing {
         }
     }
 
+    /** One of a staff member's assignments: a region and the duty she holds there. */
+    public record Assignment(String regionCode, String duty, String departmentCode) {
+    }
+
+    /** Where a staff member works, grids first (full-time, backup, part-time), then the rest in duty order. */
+    public List<Assignment> assignments(String username) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EventSql.ASSIGNMENTS)) {
+            ps.setString(1, username);
+            List<Assignment> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Assignment(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("assignments of " + username + " failed: " + e.getMessage(), e);
+        }
+    }
+
     // ------------------------------------------------------------------ the roster's absences
 
     public List<Absence> absences(String username) {

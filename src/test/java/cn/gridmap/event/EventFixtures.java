@@ -15,25 +15,25 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /** What the event tests share: places in grids, the synthetic staff logged in, reports and actions through the API. */
-final class EventFixtures {
+public final class EventFixtures {
     /** 丹徒区: the district the event tests work in (the edit tests draw elsewhere). */
-    static final String DISTRICT = "321112";
+    public static final String DISTRICT = "321112";
 
     private EventFixtures() {
     }
 
     /** A grid of the district and a point inside it more than {@code margin} metres from its edge ({@code n}: which one). */
-    record Place(String grid, double lon, double lat) {
-        String street() {
+    public record Place(String grid, double lon, double lat) {
+        public String street() {
             return grid.substring(0, 9);
         }
 
-        String worker() {
+        public String worker() {
             return "wg." + grid;
         }
     }
 
-    static Place place(DataSource owner, int n, double margin) throws SQLException {
+    public static Place place(DataSource owner, int n, double margin) throws SQLException {
         String[] r = row(owner, "SELECT g.code, ST_X(q.p), ST_Y(q.p) FROM region g CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.geom) AS p "
                 + "FROM region m WHERE m.parent_code = g.code AND m.generation_high IS NULL ORDER BY m.code LIMIT 1) q "
                 + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? "
@@ -42,7 +42,7 @@ final class EventFixtures {
     }
 
     /** A place of the district in another street than {@code street}. */
-    static Place placeOutside(DataSource owner, String street) throws SQLException {
+    public static Place placeOutside(DataSource owner, String street) throws SQLException {
         String[] r = row(owner, "SELECT g.code, ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) FROM region g "
                 + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? AND g.code NOT LIKE ? ORDER BY g.code DESC LIMIT 1",
                 DISTRICT + "%", street + "%");
@@ -50,47 +50,47 @@ final class EventFixtures {
     }
 
     /** The first row of a query, as text (the edit tests' helper). */
-    static String[] row(DataSource dataSource, String sql, Object... args) throws SQLException {
+    public static String[] row(DataSource dataSource, String sql, Object... args) throws SQLException {
         return cn.gridmap.edit.EditFixtures.row(dataSource, sql, args);
     }
 
-    static long count(DataSource dataSource, String sql, Object... args) throws SQLException {
+    public static long count(DataSource dataSource, String sql, Object... args) throws SQLException {
         return Long.parseLong(row(dataSource, sql, args)[0]);
     }
 
-    static RequestSpecification as(String token) {
+    public static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
     }
 
     /** The 12345 platform's client (a system user of the whole city). */
-    static String hotline() {
+    public static String hotline() {
         return Logins.token("hotline-12345", List.of(Roles.SYSTEM), List.of("321100"), false);
     }
 
-    static String dispatcherOf(Place p) {
+    public static String dispatcherOf(Place p) {
         return Logins.staff("pq." + p.street());
     }
 
-    static String department(String kind) {
+    public static String department(String kind) {
         return Logins.staff("bm." + DISTRICT + "-" + kind);
     }
 
-    static String workerOf(Place p) {
+    public static String workerOf(Place p) {
         return Logins.staff(p.worker());
     }
 
     /** Reports an event at a place (201): its response. */
-    static Response report(String token, String classCode, Place p, String description) {
+    public static Response report(String token, String classCode, Place p, String description) {
         return as(token).body(Map.of("classCode", classCode, "lon", p.lon(), "lat", p.lat(), "description", description, "source", "hotline12345"))
                 .post("/api/events").then().log().ifValidationFails().statusCode(201).extract().response();
     }
 
-    static Response act(String token, long id, Map<String, Object> body) {
+    public static Response act(String token, long id, Map<String, Object> body) {
         return as(token).body(body).post("/api/events/" + id + "/transitions").then().extract().response();
     }
 
     /** Takes an action that must succeed; the event after it. */
-    static Response ok(String token, long id, Map<String, Object> body) {
+    public static Response ok(String token, long id, Map<String, Object> body) {
         return as(token).body(body).post("/api/events/" + id + "/transitions").then().log().ifValidationFails().statusCode(200).extract().response();
     }
 }

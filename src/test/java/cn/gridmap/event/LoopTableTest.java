@@ -38,6 +38,7 @@ class LoopTableTest {
             Map.entry("adjudicate", new Spec(Set.of("adjudication"), "reported", D)),
             Map.entry("dispatch", new Spec(Set.of("registered", "returned", "suspended"), "dispatched", D)),
             Map.entry("accept", new Spec(Set.of("dispatched", "rework"), "handling", H)),
+            Map.entry("arrive", new Spec(Set.of("handling", "extended", "handled"), null, union(H, A))),
             Map.entry("handle", new Spec(Set.of("handling", "extended"), "handled", H)),
             Map.entry("verify", new Spec(Set.of("handled"), "verified", union(A, D))),
             Map.entry("close", new Spec(Set.of("verified"), "closed", D)),

@@ -40,6 +40,8 @@ class AuthorizationMatrixTest {
     private static final Set<String> ADMIN = Set.of(Roles.ADMIN);
     private static final Set<String> PLANNING = Set.of(Roles.ADMIN, Roles.PLANNER, Roles.APPROVER);
     private static final Set<String> DRAFTING = Set.of(Roles.ADMIN, Roles.PLANNER);
+    /** Who patrols: grid workers and liaisons (admins in their scope). */
+    private static final Set<String> FIELD = Set.of(Roles.ADMIN, Roles.GRIDWORKER, Roles.LIAISON);
 
     /** Who may call what ("METHOD path" → roles; PUBLIC = no token needed). */
     private static final Map<String, Set<String>> TABLE = new LinkedHashMap<>();
@@ -133,6 +135,13 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /open311/v2/requests.{format}", PUBLIC);
         TABLE.put("GET /open311/v2/requests/{id}.{format}", PUBLIC);
         TABLE.put("GET /open311/v2/tokens/{token}.{format}", PUBLIC);
+        TABLE.put("POST /api/files", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.DEPARTMENT));
+        TABLE.put("GET /api/files/{id}", STAFF);
+        TABLE.put("POST /api/patrols", FIELD);
+        TABLE.put("POST /api/patrols/{id}/points", FIELD);
+        TABLE.put("POST /api/patrols/{id}/stop", FIELD);
+        TABLE.put("GET /api/patrols/{id}", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
+        TABLE.put("GET /api/me/grids", Set.of(Roles.ADMIN, Roles.GRIDWORKER));
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
@@ -146,7 +155,7 @@ class AuthorizationMatrixTest {
 
     /** Outside the OpenAPI document: the Quarkus endpoints. */
     private static final Map<String, Set<String>> EXTRA = Map.of("GET /q/metrics", ADMIN, "GET /q/health", PUBLIC,
-            "GET /q/openapi", PUBLIC, "GET /", PUBLIC, "GET /js/auth.js", PUBLIC);
+            "GET /q/openapi", PUBLIC, "GET /", PUBLIC, "GET /js/auth.js", PUBLIC, "GET /m/", PUBLIC, "GET /m/phone.js", PUBLIC);
 
     private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
