@@ -27,11 +27,12 @@
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
   const uuid = () => (crypto.randomUUID ? crypto.randomUUID()
     : 'q' + Date.now().toString(36) + Math.random().toString(36).slice(2, 12));
+  // the phone's time with its offset, to the millisecond (track points are keyed by their time)
   const iso = (d) => {
     const p = (n) => String(n).padStart(2, '0');
     const off = -d.getTimezoneOffset();
     return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':'
-      + p(d.getSeconds()) + (off >= 0 ? '+' : '-') + p(Math.floor(Math.abs(off) / 60)) + ':' + p(Math.abs(off) % 60);
+      + p(d.getSeconds()) + '.' + String(d.getMilliseconds()).padStart(3, '0') + (off >= 0 ? '+' : '-') + p(Math.floor(Math.abs(off) / 60)) + ':' + p(Math.abs(off) % 60);
   };
 
   // ---------------------------------------------------------------- session
@@ -274,10 +275,12 @@
 
   function sheet(html, onClose) {
     const s = $('#sheet');
-    s.querySelector('.content').innerHTML = html;
+    const content = s.querySelector('.content');
+    content.innerHTML = html;
+    content.photo = null; // a picture belongs to the card it was taken on
     s.hidden = false;
     s.querySelector('.close').onclick = () => { s.hidden = true; state.open = null; if (onClose) onClose(); };
-    return s.querySelector('.content');
+    return content;
   }
 
   function photoField() {
@@ -537,7 +540,7 @@
     state.me = me;
     $('#login').hidden = true;
     $('#app').hidden = false;
-    $('#who').textContent = (me.displayName || me.username) + ' · ' + me.username;
+    $('#who').textContent = '网格员 ' + me.username;
     setOnline(navigator.onLine);
     loadQueue();
     renderPending();

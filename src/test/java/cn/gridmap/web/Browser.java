@@ -119,6 +119,28 @@ public final class Browser implements AutoCloseable {
         a.release().perform();
     }
 
+    /** Chrome DevTools, for what WebDriver does not say: the phone's position, its network, its permissions. */
+    public Object cdp(String command, java.util.Map<String, Object> params) {
+        return ((org.openqa.selenium.chromium.HasCdp) driver).executeCdpCommand(command, params);
+    }
+
+    /** Geolocation allowed for the page's origin, and the phone at this point (accuracy in metres). */
+    public void position(String origin, double lat, double lon, double accuracy) {
+        cdp("Browser.grantPermissions", java.util.Map.of("origin", origin, "permissions", java.util.List.of("geolocation")));
+        cdp("Emulation.setGeolocationOverride", java.util.Map.of("latitude", lat, "longitude", lon, "accuracy", accuracy));
+    }
+
+    /** The user said no to sharing her position. */
+    public void positionRefused(String origin) {
+        cdp("Browser.setPermission", java.util.Map.of("origin", origin, "permission", java.util.Map.of("name", "geolocation"), "setting", "denied"));
+    }
+
+    /** The phone loses (true) or regains (false) its connection. */
+    public void offline(boolean off) {
+        cdp("Network.enable", java.util.Map.of());
+        cdp("Network.emulateNetworkConditions", java.util.Map.of("offline", off, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
     public void screenshot(String name) throws IOException {
         Files.write(Path.of("target/screens", name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
     }
