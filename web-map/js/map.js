@@ -288,7 +288,7 @@
       + '</table></div>';
   }
 
-  const DUTIES = { fulltime: '专职网格员', backup: '备岗', parttime: '兼职网格员', police: '民警', judge: '法官', prosecutor: '检察官',
+  const DUTIES = { head: '专属网格长', fulltime: '专职网格员', backup: '备岗', parttime: '兼职网格员', police: '民警', judge: '法官', prosecutor: '检察官',
     lawyer: '律师', liaison: '微网格联络员' };
   function staffHtml(s) {
     const rows = {};

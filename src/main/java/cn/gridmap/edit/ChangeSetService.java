@@ -352,6 +352,60 @@ public class ChangeSetService {
     }
 
     /**
+     * Many operations in one transaction on one loaded draft (the service's own derivations: the synthetic city's 专属网格);
+     * each is checked and stored as if applied alone, and the first one rejected rolls back all of them.
+     */
+    public OpResult applyAll(Caller caller, long id, List<JsonNode> ops) {
+        List<EditOp> parsed = ops.stream().map(EditOp::parse).toList();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Locked cs = lock(c, caller, id, null);
+                scope(c, caller);
+                Draft d = Draft.load(c, id, regions);
+                Checks checks = checks(c, cs.unlocks());
+                Operations operations = new Operations(d, checks);
+                List<String> changed = new ArrayList<>();
+                List<Issue> warnings = new ArrayList<>();
+                int revision = cs.revision();
+                int seq;
+                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
+                    ps.setLong(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        seq = rs.getInt(1);
+                    }
+                }
+                try (PreparedStatement ins = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
+                    for (int i = 0; i < parsed.size(); i++) {
+                        Operations.Outcome out = operations.apply(parsed.get(i));
+                        requireInScope(caller, d, out.changed());
+                        changed.addAll(out.changed());
+                        warnings.addAll(out.warnings());
+                        ins.setLong(1, id);
+                        ins.setInt(2, seq + i);
+                        ins.setInt(3, ++revision);
+                        ins.setString(4, ops.get(i).toString());
+                        ins.addBatch();
+                    }
+                    ins.executeBatch();
+                }
+                d.flush();
+                bump(c, id, revision, draftWarnings(d, checks), d);
+                audit.record(c, caller, "changeset.op", "changeset:" + id, changed.stream().distinct().toList(), null, "ok",
+                        parsed.size() + " operations");
+                c.commit();
+                return new OpResult(revision, changed.stream().distinct().toList(), warnings, summary(d));
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Undo (the last applied operation) or redo (the first undone one). The draft is rebuilt by replaying the applied
      * operations on the base generation, so it is always what those operations make. {@code revision} is optional.
      */

@@ -14,7 +14,7 @@ final class ChangeSetSql {
             + "AND (?::boolean OR touches && ?::text[] OR author = ?) ORDER BY id DESC LIMIT ? OFFSET ?";
     static final String OPS = "SELECT seq, revision, op::text, undone, created_at FROM change_set_op WHERE change_set_id = ? ORDER BY seq";
     /** The whole overlay of a change set: code, level, name, parent, deleted, WKB, in_base. */
-    static final String OVERLAY_ALL = "SELECT code, level, name, parent_code, deleted, ST_AsBinary(geom), in_base FROM change_set_region "
+    static final String OVERLAY_ALL = "SELECT code, level, name, parent_code, deleted, ST_AsBinary(geom), in_base, properties::text FROM change_set_region "
             + "WHERE change_set_id = ? ORDER BY code";
     static final String LINEAGE = "SELECT from_code, to_code, relation, area_sqm FROM change_set_lineage WHERE change_set_id = ? ORDER BY seq";
     static final String CLEAR_LINEAGE = "DELETE FROM change_set_lineage WHERE change_set_id = ?";
@@ -54,9 +54,10 @@ final class ChangeSetSql {
     /** A new operation discards the undone ones (no redo past it). */
     static final String DROP_UNDONE = "DELETE FROM change_set_op WHERE change_set_id = ? AND undone";
     static final String INSERT_OP = "INSERT INTO change_set_op (change_set_id, seq, revision, op) VALUES (?, ?, ?, ?::jsonb)";
-    static final String UPSERT_OVERLAY = "INSERT INTO change_set_region (change_set_id, code, level, name, parent_code, geom, deleted, in_base) "
-            + "VALUES (?, ?, ?, ?, ?, ST_Multi(ST_GeomFromWKB(?, 4326)), ?, ?) ON CONFLICT (change_set_id, code) DO UPDATE SET "
-            + "name = EXCLUDED.name, parent_code = EXCLUDED.parent_code, geom = EXCLUDED.geom, deleted = EXCLUDED.deleted";
+    static final String UPSERT_OVERLAY = "INSERT INTO change_set_region (change_set_id, code, level, name, parent_code, geom, deleted, in_base, "
+            + "properties) VALUES (?, ?, ?, ?, ?, ST_Multi(ST_GeomFromWKB(?, 4326)), ?, ?, ?::jsonb) ON CONFLICT (change_set_id, code) DO UPDATE SET "
+            + "name = EXCLUDED.name, parent_code = EXCLUDED.parent_code, geom = EXCLUDED.geom, deleted = EXCLUDED.deleted, "
+            + "properties = EXCLUDED.properties";
     static final String MARK_UNDONE = "UPDATE change_set_op SET undone = ? WHERE change_set_id = ? AND seq = ?";
     static final String CLEAR_OVERLAY = "DELETE FROM change_set_region WHERE change_set_id = ? RETURNING code";
     static final String BUMP = "UPDATE change_set SET revision = ?, issues = ?::jsonb, touches = ?, updated_at = now() WHERE id = ?";

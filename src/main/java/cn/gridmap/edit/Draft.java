@@ -46,6 +46,8 @@ final class Draft {
     private final long id;
     private final RegionService regions;
     private final Map<String, Row> overlay = new TreeMap<>();
+    /** Properties a new region of the draft records besides its shape (a grid's kind, its organisation), as JSON text. */
+    private final Map<String, String> properties = new TreeMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
     private final List<Lineage> lineage = new ArrayList<>();
     /** Codes handed out by {@link #nextCode}, created or about to be. */
@@ -72,6 +74,9 @@ final class Draft {
                     MultiPolygon geom = g == null ? null : Geometries.toMultiPolygon(wkb.read(g), Geometries.STORAGE);
                     d.overlay.put(rs.getString(1), new Row(rs.getString(1), Level.fromWire(rs.getString(2)), rs.getString(3),
                             rs.getString(4), geom, rs.getBoolean(5), rs.getBoolean(7)));
+                    if (rs.getString(8) != null) {
+                        d.properties.put(rs.getString(1), rs.getString(8));
+                    }
                 }
             }
         } catch (ParseException e) {
@@ -160,6 +165,17 @@ final class Draft {
         }
         overlay.put(r.code(), r);
         dirty.add(r.code());
+    }
+
+    /** Sets the properties a region of the draft will record (published on top of what it carries over). */
+    void properties(String code, String json) {
+        properties.put(code, json);
+        dirty.add(code);
+    }
+
+    /** The properties set on a region in this draft, or null. */
+    String properties(String code) {
+        return properties.get(code);
     }
 
     /** Retires a region in the draft. */
@@ -269,6 +285,7 @@ final class Draft {
                     ps.setBytes(6, r.geom() == null ? null : wkb.write(r.geom()));
                     ps.setBoolean(7, r.deleted());
                     ps.setBoolean(8, r.base());
+                    ps.setString(9, properties.get(code));
                     ps.addBatch();
                 }
                 ps.executeBatch();

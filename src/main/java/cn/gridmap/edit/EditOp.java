@@ -22,7 +22,9 @@ sealed interface EditOp {
     int MAX_POSITIONS = 10_000;
     int MAX_CODES = 200;
     int MAX_LINES = 50;
-    List<String> NAMES = List.of("reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "rename");
+    List<String> NAMES = List.of("reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "createGrid", "rename");
+    /** Grid kinds: 综合网格 (standard) and 专属网格 (exclusive: a school, hospital, site… with its own responsible person). */
+    List<String> GRID_KINDS = List.of("standard", "exclusive");
 
     String name();
 
@@ -53,6 +55,17 @@ sealed interface EditOp {
     record CreateMicrogrids(String grid, List<LineString> lines) implements EditOp {
         public String name() {
             return "createMicrogrids";
+        }
+    }
+
+    /**
+     * A new grid of one community made of whole micro-grids taken from its grids (each keeps at least one): a 专属网格
+     * carved out around an institution, or a standard grid. {@code properties}: what the grid records besides its kind
+     * (the organisation, its responsible person), as a JSON object text or null.
+     */
+    record CreateGrid(List<String> microgrids, String newName, String kind, String properties) implements EditOp {
+        public String name() {
+            return "createGrid";
         }
     }
 
@@ -99,17 +112,33 @@ sealed interface EditOp {
                 }
                 yield new CreateMicrogrids(code(body, "grid"), lines);
             }
-            case "rename" -> {
-                String code = code(body, "code");
-                JsonNode n = body.path("name");
-                if (!n.isTextual() || n.asText().isBlank() || n.asText().trim().length() > 60 || n.asText().chars().anyMatch(Character::isISOControl)) {
-                    throw bad("bad-name", "name 必须是 1 到 60 个字符的文本", "name must be text of 1 to 60 characters without control characters");
+            case "rename" -> new Rename(code(body, "code"), name(body));
+            case "createGrid" -> {
+                JsonNode k = body.path("kind");
+                String kind = k.isMissingNode() || k.isNull() ? "standard" : k.asText();
+                if (!k.isMissingNode() && !k.isNull() && !k.isTextual() || !GRID_KINDS.contains(kind)) {
+                    throw bad("bad-kind", "kind 必须是 standard(综合网格)或 exclusive(专属网格)", "kind must be standard or exclusive");
                 }
-                yield new Rename(code, n.asText().trim());
+                JsonNode props = body.path("properties");
+                if (!props.isMissingNode() && !props.isNull() && (!props.isObject() || props.toString().length() > 4000)) {
+                    throw bad("bad-properties", "properties 必须是不超过 4000 字符的 JSON 对象", "properties must be a JSON object of at most 4,000 characters");
+                }
+                if (props.isObject() && (props.has("kind") || props.has("households") || props.has("editedBy"))) {
+                    throw bad("reserved-property", "properties 不能含 kind、households、editedBy", "properties may not set kind, households or editedBy");
+                }
+                yield new CreateGrid(codes(body, "microgrids", 1), name(body), kind, props.isObject() ? props.toString() : null);
             }
             default -> throw bad("unknown-op", "op 必须是 " + NAMES + " 之一", "op must be one of " + NAMES + ", got "
                     + (opNode.isMissingNode() ? "nothing" : opNode.toString().substring(0, Math.min(60, opNode.toString().length()))));
         };
+    }
+
+    private static String name(JsonNode body) {
+        JsonNode n = body.path("name");
+        if (!n.isTextual() || n.asText().isBlank() || n.asText().trim().length() > 60 || n.asText().chars().anyMatch(Character::isISOControl)) {
+            throw bad("bad-name", "name 必须是 1 到 60 个字符的文本", "name must be text of 1 to 60 characters without control characters");
+        }
+        return n.asText().trim();
     }
 
     private static String code(JsonNode body, String field) {

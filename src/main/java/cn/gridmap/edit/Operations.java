@@ -50,6 +50,8 @@ final class Operations {
             move(m, parents);
         } else if (op instanceof EditOp.CreateMicrogrids c) {
             create(c, parents);
+        } else if (op instanceof EditOp.CreateGrid g) {
+            createGrid(g, parents);
         } else if (op instanceof EditOp.Rename r) {
             rename(r);
         }
@@ -403,6 +405,64 @@ final class Operations {
             renumber(m, to.code());
         }
         parents.add(to.code());
+    }
+
+    /**
+     * A new grid of the community its micro-grids lie in (the next unused grid number), the micro-grids moved into it
+     * and renumbered; every grid they leave keeps at least one micro-grid. Its kind and properties go with it.
+     */
+    private void createGrid(EditOp.CreateGrid op, Set<String> parents) {
+        List<Draft.Row> ms = new ArrayList<>();
+        String community = null;
+        java.util.Map<String, Integer> taken = new java.util.LinkedHashMap<>();
+        for (String code : op.microgrids()) {
+            Draft.Row m = of(code, Level.MICROGRID);
+            Draft.Row grid = of(m.parentCode(), Level.GRID);
+            if (community == null) {
+                community = grid.parentCode();
+            } else if (!community.equals(grid.parentCode())) {
+                throw EditOp.at("other-community", Level.MICROGRID.wireName(), code, community, code + " 不在社区 " + community + " 内:新网格的微网格须属同一社区",
+                        code + " lies outside community " + community + ": a new grid's micro-grids belong to one community", m.geom());
+            }
+            taken.merge(grid.code(), 1, Integer::sum);
+            ms.add(m);
+        }
+        for (java.util.Map.Entry<String, Integer> t : taken.entrySet()) {
+            if (d.children(t.getKey()).size() <= t.getValue()) {
+                throw EditOp.at("grid-emptied", Level.GRID.wireName(), t.getKey(), null, "网格 " + t.getKey() + " 不能交出全部微网格",
+                        "grid " + t.getKey() + " would give away all its micro-grids (merge it instead)", null);
+            }
+        }
+        String parent = community;
+        String fresh = d.nextCode(parent, Level.GRID).orElseThrow(() -> EditOp.at("codes-exhausted", Level.COMMUNITY.wireName(), parent, null,
+                "社区 " + parent + " 的网格编号已用完(001–999)", "community " + parent + " has used every grid number (001–999)", null));
+        MultiPolygon area = cn.gridmap.geo.Geometries.toMultiPolygon(unionFaces(ms.stream()
+                .flatMap(m -> java.util.stream.IntStream.range(0, m.geom().getNumGeometries()).mapToObj(i -> (Polygon) m.geom().getGeometryN(i)))
+                .toList()), cn.gridmap.geo.Geometries.STORAGE);
+        d.create(fresh, Level.GRID, op.newName(), parent, area);
+        com.fasterxml.jackson.databind.node.ObjectNode props = op.properties() == null ? ChangeSetService.JSON.createObjectNode()
+                : (com.fasterxml.jackson.databind.node.ObjectNode) ChangeSetService.JSON.valueToTree(parse(op.properties()));
+        props.put("kind", op.kind());
+        com.fasterxml.jackson.databind.node.ArrayNode from = props.putArray("carvedFrom");
+        taken.keySet().forEach(from::add);
+        d.properties(fresh, props.toString());
+        for (String g : taken.keySet()) {
+            double a = ms.stream().filter(m -> m.parentCode().equals(g)).mapToDouble(m -> Plane.forward(m.geom()).getArea()).sum();
+            d.lineage(g, fresh, "split", a);
+            parents.add(g);
+        }
+        for (Draft.Row m : ms) {
+            renumber(m, fresh);
+        }
+        parents.add(fresh);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return ChangeSetService.JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A micro-grid joins another grid: the next unused code of that grid, the old one retired. */

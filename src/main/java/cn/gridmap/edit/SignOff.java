@@ -263,6 +263,37 @@ public class SignOff {
     }
 
     /**
+     * Publishes a change set the service derived itself (the synthetic city's 专属网格 from its organisations registry):
+     * the full validation of submit, then the publishing transaction, without a sign-off chain: there is no person to
+     * sign. Only the service's own jobs (a caller without a request) may; it is audited as such.
+     */
+    public Published publishDerived(Caller caller, long id) {
+        if (caller.requestId() != null || !caller.principal().has(Roles.ADMIN)) {
+            throw new IllegalStateException("only the service's own jobs publish a derived change set");
+        }
+        try (Connection c = owner.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ChangeSetService.Locked cs = lockRow(c, id);
+                if (!"draft".equals(cs.state())) {
+                    throw new ApiException(409, "change set " + id + " is " + cs.state() + ": a derived change set is published from its draft");
+                }
+                Draft d = Draft.load(c, id, regions);
+                validateParents(d);
+                audit.record(c, caller, "changeset.publish.derived", "changeset:" + id, List.of(), null, "ok", "no sign-off: derived data");
+                Published p = carryOut(c, caller, id, cs, LocalDate.now(CITY_TIME));
+                c.commit();
+                return p;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("publish failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The publishing transaction's body: new generation, regions, elements, lineage, history, statistics. A base
      * region superseded meanwhile is a 409 with the codes (rebase, then publish again).
      */
@@ -297,6 +328,14 @@ public class SignOff {
                 continue;
             }
             Map<String, Object> props = new HashMap<>();
+            String set = d.properties(r.code());
+            if (set != null) {
+                try {
+                    props.putAll(ChangeSetService.JSON.readValue(set, Map.class));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("stored properties of " + r.code() + " are not JSON: " + e.getMessage(), e);
+                }
+            }
             props.put("editedBy", "change set " + id);
             ElementPlacement.Counts n = counts.get(r.code());
             if (n != null) {

@@ -13,7 +13,7 @@ final class EventSql {
     // ------------------------------------------------------------------ staffing
     private static final String ABSENT_UNTIL = "(SELECT max(b.ends_at) FROM staff_absence b, t WHERE b.username = a.username "
             + "AND b.starts_at <= t.now AND b.ends_at > t.now)";
-    private static final String DUTY_ORDER = "array_position(ARRAY['fulltime', 'backup', 'parttime', 'liaison', 'police', 'judge', "
+    private static final String DUTY_ORDER = "array_position(ARRAY['head', 'fulltime', 'backup', 'parttime', 'liaison', 'police', 'judge', "
             + "'prosecutor', 'lawyer', 'shift_lead', 'dispatcher', 'department']::text[], a.duty)";
     /** A grid's staff and its micro-grids' liaisons (params: now, grid code, grid code || '%'). */
     static final String STAFF_OF_GRID = "WITH t AS (SELECT ?::timestamptz AS now) SELECT a.username, a.duty, a.region_code, a.department_code, "
@@ -28,7 +28,7 @@ final class EventSql {
     static final String STAFF_COUNTS_ALL = "SELECT duty, count(*) FROM staff_assignment GROUP BY duty";
     /** Who takes a grid's events now, in order (params: now, grid code). */
     static final String ON_DUTY = "WITH t AS (SELECT ?::timestamptz AS now) SELECT a.username FROM staff_assignment a WHERE a.region_code = ? "
-            + "AND a.duty IN ('fulltime', 'backup', 'parttime') AND NOT EXISTS (SELECT 1 FROM staff_absence b, t WHERE b.username = a.username "
+            + "AND a.duty IN ('head', 'fulltime', 'backup', 'parttime') AND NOT EXISTS (SELECT 1 FROM staff_absence b, t WHERE b.username = a.username "
             + "AND b.starts_at <= t.now AND b.ends_at > t.now) ORDER BY " + DUTY_ORDER + ", a.username";
     static final String HANDLES = "SELECT 1 FROM staff_assignment WHERE username = ? AND department_code = ? AND duty = 'department'";
     static final String DEPARTMENT = "SELECT code FROM department WHERE code = ?";
@@ -39,7 +39,8 @@ final class EventSql {
             + DUTY_ORDER + ", a.region_code";
     static final String ASSIGNED_REGIONS = "SELECT DISTINCT region_code FROM staff_assignment WHERE username = ? ORDER BY 1";
 
-    static final String WORKS_IN = "SELECT 1 FROM staff_assignment WHERE username = ? AND region_code = ? AND duty IN ('fulltime', 'backup', 'parttime')";
+    static final String WORKS_IN = "SELECT 1 FROM staff_assignment WHERE username = ? AND region_code = ? AND duty IN ('head', 'fulltime', 'backup', "
+            + "'parttime')";
 
     // ------------------------------------------------------------------ classes and limits
     static final String CLASSES = "SELECT code, major_name, name, department_kind FROM event_class ORDER BY code";
@@ -188,7 +189,7 @@ final class EventSql {
     // ------------------------------------------------------------------ bulk entry (12345 imports)
     /** Every grid's on-duty worker now (param: now). */
     static final String ON_DUTY_ALL = "WITH t AS (SELECT ?::timestamptz AS now) SELECT DISTINCT ON (a.region_code) a.region_code, a.username "
-            + "FROM staff_assignment a WHERE a.duty IN ('fulltime', 'backup', 'parttime') AND NOT EXISTS (SELECT 1 FROM staff_absence b, t "
+            + "FROM staff_assignment a WHERE a.duty IN ('head', 'fulltime', 'backup', 'parttime') AND NOT EXISTS (SELECT 1 FROM staff_absence b, t "
             + "WHERE b.username = a.username AND b.starts_at <= t.now AND b.ends_at > t.now) ORDER BY a.region_code, " + DUTY_ORDER + ", a.username";
     /** The events an import just inserted (an updated one was routed before). */
     static final String NEW_FROM_IMPORT = "SELECT id, class_code, microgrid_code, district_code FROM event WHERE import_id = ? AND routed_grid IS NULL";

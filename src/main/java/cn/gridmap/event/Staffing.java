@@ -32,7 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Staffing {
     /** Grid duties in the order they take a grid's events: the full-time worker, her backup, a part-time worker. */
-    static final List<String> GRID_DUTIES = List.of("fulltime", "backup", "parttime");
+    static final List<String> GRID_DUTIES = List.of("head", "fulltime", "backup", "parttime");
 
     public record Member(String username, String displayName, String duty, String region, String departmentCode, boolean onDuty,
             String absentUntil) {

@@ -54,7 +54,7 @@ public class Patrols {
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
     private static final Duration OLDEST = Duration.ofDays(7);
     /** The duties that make a grid "mine" on the phone. */
-    private static final Set<String> GRID_DUTIES = Set.of("fulltime", "parttime", "backup");
+    private static final Set<String> GRID_DUTIES = Set.of("head", "fulltime", "parttime", "backup");
 
     private final DataSource dataSource;
     private final PointLookupService lookup;

@@ -67,14 +67,15 @@ public class RegionResource {
 
     @GET
     @Produces({GEOJSON, MediaType.APPLICATION_JSON})
-    @Operation(summary = "Regions of one level as a GeoJSON FeatureCollection, by bbox and/or parent; 400 when too many match")
+    @Operation(summary = "Regions of one level as a GeoJSON FeatureCollection, by bbox, parent and (grids) kind; 400 when too many match")
     public String collection(
             @Parameter(description = "city|district|street|community|grid|microgrid", required = true) @QueryParam("level") String level,
             @Parameter(description = "minLon,minLat,maxLon,maxLat (WGS84)") @QueryParam("bbox") String bbox,
             @Parameter(description = "only children of this region code") @QueryParam("parent") String parent,
+            @Parameter(description = "grids only: standard (综合网格) or exclusive (专属网格)") @QueryParam("kind") String kind,
             @Parameter(description = "simplification tolerance in degrees (0 = exact)") @QueryParam("tolerance") String tolerance,
             @Parameter(description = ASOF) @QueryParam("asOf") String asOf) {
-        return service.collection(level, bbox, parent, tolerance(tolerance), asOf);
+        return service.collection(level, bbox, parent, kind, tolerance(tolerance), asOf);
     }
 
     @GET

@@ -118,12 +118,22 @@ public class RegionService {
     }
 
     public String collection(String levelName, String bboxText, String parent, Double tolerance, String asOf) {
+        return collection(levelName, bboxText, parent, null, tolerance, asOf);
+    }
+
+    /** {@code kind}: grids only, standard or exclusive (null: both). */
+    public String collection(String levelName, String bboxText, String parent, String kind, Double tolerance, String asOf) {
         Level level = level(levelName);
         BBox bbox = BBox.parse(bboxText);
         double tol = tolerance(tolerance);
         Integer g = generationAt(asOf);
-        long matched = checkedCount(level, bbox, parent, g);
-        Query q = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.collection(), g != null)), level, bbox, parent), g).setParameter("tol", tol)
+        String k = kind == null || kind.isBlank() ? null : kind.trim();
+        if (k != null && (level != Level.GRID || !java.util.Set.of(RegionRecord.STANDARD, RegionRecord.EXCLUSIVE).contains(k))) {
+            throw ApiException.badRequest(level != Level.GRID ? "kind filters grids only (level=grid), not " + level.wireName()
+                    : "kind must be standard (综合网格) or exclusive (专属网格), got '" + kind + "'");
+        }
+        long matched = checkedCount(level, bbox, parent, k, g);
+        Query q = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.collection(), g != null)), level, bbox, parent, k), g).setParameter("tol", tol)
                 .setParameter("limit", config.api().maxFeatures());
         String features = (String) q.getSingleResult();
         return "{\"type\":\"FeatureCollection\",\"numberMatched\":" + matched + ",\"features\":" + features + "}";
@@ -136,8 +146,8 @@ public class RegionService {
     public String labels(String levelName, String bboxText, String parent) {
         Level level = level(levelName);
         BBox bbox = BBox.parse(bboxText);
-        checkedCount(level, bbox, parent, null);
-        return (String) bind(em.createNativeQuery(RegionSql.labels()), level, bbox, parent).setParameter("limit", config.api().maxFeatures())
+        checkedCount(level, bbox, parent, null, null);
+        return (String) bind(em.createNativeQuery(RegionSql.labels()), level, bbox, parent, null).setParameter("limit", config.api().maxFeatures())
                 .getSingleResult();
     }
 
@@ -151,8 +161,8 @@ public class RegionService {
     }
 
     /** How many regions match; 400 when more than {@code gridmap.api.max-features}. */
-    private long checkedCount(Level level, BBox bbox, String parent, Integer g) {
-        Query count = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.COLLECTION_COUNT, g != null)), level, bbox, parent), g);
+    private long checkedCount(Level level, BBox bbox, String parent, String kind, Integer g) {
+        Query count = gen(bind(em.createNativeQuery(RegionSql.at(RegionSql.COLLECTION_COUNT, g != null)), level, bbox, parent, kind), g);
         long matched = ((Number) count.getSingleResult()).longValue();
         int max = config.api().maxFeatures();
         if (matched > max) {
@@ -162,11 +172,11 @@ public class RegionService {
         return matched;
     }
 
-    private static Query bind(Query q, Level level, BBox b, String parent) {
+    private static Query bind(Query q, Level level, BBox b, String parent, String kind) {
         return q.setParameter("level", level.wireName()).setParameter("bbox", b != null)
                 .setParameter("minx", b == null ? 0.0 : b.minLon()).setParameter("miny", b == null ? 0.0 : b.minLat())
                 .setParameter("maxx", b == null ? 0.0 : b.maxLon()).setParameter("maxy", b == null ? 0.0 : b.maxLat())
-                .setParameter("parent", parent == null || parent.isBlank() ? null : parent.trim());
+                .setParameter("parent", parent == null || parent.isBlank() ? null : parent.trim()).setParameter("kind", kind);
     }
 
     private double tolerance(Double tolerance) {
@@ -392,6 +402,6 @@ public class RegionService {
 
     private static RegionRecord toRecord(Region r, List<RegionRecord.RegionRef> chain, Map<String, Long> counts) {
         return new RegionRecord(r.code, r.name, r.level, r.parentCode, chain, r.areaSqm == null ? 0 : r.areaSqm,
-                r.derived, counts, r.properties);
+                r.derived, counts, r.properties, RegionRecord.kindOf(r.level, r.properties));
     }
 }

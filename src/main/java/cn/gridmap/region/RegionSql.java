@@ -49,7 +49,9 @@ final class RegionSql {
     static final String INSERT_ROW = """
             INSERT INTO region (code, name, level, level_rank, parent_code, path, geom, derived, properties, generation_low)
             SELECT n.code, n.name, n.level, n.rank, n.parent, COALESCE(pr.path || '/', '') || n.code, ST_Multi(ST_GeomFromWKB(n.wkb, %d)),
-                   COALESCE(old.derived, pr.derived, true), COALESCE(old.properties, pr.properties - 'name', '{}'::jsonb) || n.props, n.gen
+                   COALESCE(old.derived, pr.derived, true),
+                   COALESCE(old.properties, pr.properties - ARRAY['name', 'kind', 'organization', 'responsible', 'carvedFrom'], '{}'::jsonb) || n.props,
+                   n.gen
             FROM (SELECT ?::text code, ?::text name, ?::text level, ?::smallint rank, ?::text parent, ?::bytea wkb, ?::int gen, ?::int prev,
                          ?::jsonb props) n
             LEFT JOIN region pr ON pr.code = n.parent AND pr.generation_high IS NULL
@@ -98,13 +100,16 @@ final class RegionSql {
 
     static final String PROPERTIES = """
             json_build_object('code', code, 'name', name, 'level', level, 'parentCode', parent_code, 'derived', derived,
-                              'areaSqm', round(area_sqm::numeric), 'households', properties -> 'households')""";
+                              'areaSqm', round(area_sqm::numeric), 'households', properties -> 'households',
+                              'kind', CASE WHEN level = 'grid' THEN coalesce(properties ->> 'kind', 'standard') END,
+                              'organization', CASE WHEN level = 'grid' THEN properties -> 'organization' END)""";
 
     /** The filter of the FeatureCollection query; :minx.. are ignored when :bbox is false. */
     static final String COLLECTION_FILTER = """
             FROM region WHERE %s AND level = :level
               AND (NOT :bbox OR geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, %d))
-              AND (CAST(:parent AS text) IS NULL OR parent_code = CAST(:parent AS text))""".formatted(CURRENT, Srid.STORAGE);
+              AND (CAST(:parent AS text) IS NULL OR parent_code = CAST(:parent AS text))
+              AND (CAST(:kind AS text) IS NULL OR coalesce(properties ->> 'kind', 'standard') = CAST(:kind AS text))""".formatted(CURRENT, Srid.STORAGE);
 
     static final String COLLECTION_COUNT = "SELECT count(*) " + COLLECTION_FILTER;
 

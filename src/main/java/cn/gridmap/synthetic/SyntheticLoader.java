@@ -313,9 +313,130 @@ final class SyntheticLoader {
                             .point(b.lon, b.lat).field(b.district).field(b.micro).field(Geocoder.EXACT).field(1.0).field(true)
                             .field(importId).end();
                 }
+                Institution inst = institution(s);
+                if (inst != null) {
+                    Building b = inst.site();
+                    long id = s.community.index * SyntheticCity.ID_BLOCK + (++serial);
+                    int sn = serials.merge(b.district, 1, Integer::sum);
+                    String phone = SyntheticNames.mobile(rnd);
+                    w.row().field(id).field("O" + id).field(SyntheticNames.creditCode(inst.type().registry(), b.district, sn)).field(inst.name())
+                            .field(inst.type().kind()).field(inst.type().category()).field(inst.employees()).field(b.address)
+                            .field(protector.encrypt(phone)).field(protector.blindIndex(phone)).field(b.address).nul()
+                            .point(b.lon, b.lat).field(b.district).field(b.micro).field(Geocoder.EXACT).field(1.0).field(true)
+                            .field(importId).end();
+                }
             }
             return progress.add("organizations", w.finish());
         }
+    }
+
+    /** The kinds of 专属网格 units (Yangzhou's list), their share among institutions (per mille), registry kind and code prefix. */
+    enum InstitutionType {
+        SCHOOL("学校", "institution", "12", 300, 40, 160), HOSPITAL("医院", "institution", "12", 100, 120, 900),
+        SITE("建筑工地", "enterprise", "91", 200, 60, 400), SCENIC("景区", "institution", "12", 60, 20, 120),
+        COMPLEX("商业综合体", "enterprise", "91", 90, 150, 700), RELIGIOUS("宗教场所", "institution", "Y1", 50, 4, 30),
+        ENTERPRISE("规上企业", "enterprise", "91", 200, 300, 2000);
+
+        private final String category;
+        private final String kind;
+        private final String registry;
+        final int share;
+        final int minEmployees;
+        final int maxEmployees;
+
+        InstitutionType(String category, String kind, String registry, int share, int minEmployees, int maxEmployees) {
+            this.category = category;
+            this.kind = kind;
+            this.registry = registry;
+            this.share = share;
+            this.minEmployees = minEmployees;
+            this.maxEmployees = maxEmployees;
+        }
+
+        String category() {
+            return category;
+        }
+
+        String kind() {
+            return kind;
+        }
+
+        /** GB 32100 registration authority + organisation type: 12 机构编制·事业单位, 91 市场监管·企业, Y1 其他. */
+        String registry() {
+            return registry;
+        }
+
+        static final java.util.Set<String> CATEGORIES = java.util.Arrays.stream(values()).map(InstitutionType::category)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    record Institution(InstitutionType type, String name, int employees, Building site) {
+    }
+
+    /** Of every hundred communities this many have a unit that forms a 专属网格. */
+    static final int INSTITUTION_PERCENT = 30;
+
+    /**
+     * The community's unit that forms a grid of its own, if it has one: seeded per community (its own random stream,
+     * so the other organisations stay as they were), on the first building of a micro-grid whose grid keeps others.
+     */
+    private Institution institution(Structure s) {
+        Random rnd = new Random(city.seed * 1_000_117 + Long.parseLong(s.community.code));
+        if (rnd.nextInt(100) >= INSTITUTION_PERCENT) {
+            return null;
+        }
+        List<String> sites = new ArrayList<>();
+        for (Map.Entry<String, List<SyntheticCity.Micro>> g : s.community.grids.entrySet()) {
+            if (g.getValue().size() < 2) {
+                continue;
+            }
+            for (SyntheticCity.Micro m : g.getValue()) {
+                List<Building> here = s.byMicro.get(m.code());
+                if (here != null && !here.isEmpty() && m.geom().getNumGeometries() == 1 && keepsWhole(g.getValue(), m)) {
+                    sites.add(m.code());
+                }
+            }
+        }
+        if (sites.isEmpty()) {
+            return null;
+        }
+        java.util.Collections.sort(sites);
+        String micro = sites.get(rnd.nextInt(sites.size()));
+        Building site = s.byMicro.get(micro).stream().min(java.util.Comparator.comparingLong(b -> b.id)).orElseThrow();
+        int pick = rnd.nextInt(1000);
+        InstitutionType type = InstitutionType.values()[0];
+        for (InstitutionType t : InstitutionType.values()) {
+            type = t;
+            if (pick < t.share) {
+                break;
+            }
+            pick -= t.share;
+        }
+        String place = s.community.name.replaceAll("(社区|村)$", "");
+        String name = switch (type) {
+            case SCHOOL -> city.cityName + place + SyntheticNames.pick(rnd, new String[] {"小学", "中学", "实验学校", "幼儿园"});
+            case HOSPITAL -> city.cityName + place + SyntheticNames.pick(rnd, new String[] {"医院", "中医院", "社区卫生服务中心"});
+            case SITE -> city.cityName + SyntheticNames.pick(rnd, SyntheticNames.ORG_WORDS) + "建设工程有限公司（" + place + "项目工地）";
+            case SCENIC -> place + SyntheticNames.pick(rnd, new String[] {"公园", "风景区", "文化园"});
+            case COMPLEX -> SyntheticNames.pick(rnd, SyntheticNames.ORG_WORDS) + SyntheticNames.pick(rnd, new String[] {"广场", "购物中心", "城市综合体"});
+            case RELIGIOUS -> place + SyntheticNames.pick(rnd, new String[] {"寺", "天主堂", "基督教堂"});
+            case ENTERPRISE -> city.cityName + SyntheticNames.pick(rnd, SyntheticNames.ORG_WORDS)
+                    + SyntheticNames.pick(rnd, new String[] {"制造有限公司", "科技股份有限公司", "电气有限公司"});
+        };
+        int employees = type.minEmployees + rnd.nextInt(type.maxEmployees - type.minEmployees + 1);
+        return new Institution(type, name, employees, site);
+    }
+
+    /** Whether the grid's other micro-grids still make one piece without {@code m} (a grid is never cut in two by it). */
+    private static boolean keepsWhole(List<SyntheticCity.Micro> grid, SyntheticCity.Micro m) {
+        List<org.locationtech.jts.geom.Geometry> rest = new ArrayList<>();
+        for (SyntheticCity.Micro o : grid) {
+            if (o != m) {
+                rest.add(o.geom());
+            }
+        }
+        org.locationtech.jts.geom.Geometry u = org.locationtech.jts.operation.overlayng.OverlayNGRobust.union(rest);
+        return u.getNumGeometries() == 1;
     }
 
     private long events(CopyManager copy, Structure[] all, List<String> classes) throws SQLException {

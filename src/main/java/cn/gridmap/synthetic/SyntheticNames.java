@@ -101,7 +101,12 @@ public final class SyntheticNames {
      * group), the county code, organisation code "MA9" + 6 serial characters, and the GB 32100 check character.
      */
     static String creditCode(boolean enterprise, String county, int serial) {
-        StringBuilder sb = new StringBuilder(18).append(enterprise ? "91" : "51").append(county).append("MA9");
+        return creditCode(enterprise ? "91" : "51", county, serial);
+    }
+
+    /** The same with the registration authority and organisation type given (12 事业单位, Y1 其他; see GB 32100). */
+    static String creditCode(String registry, String county, int serial) {
+        StringBuilder sb = new StringBuilder(18).append(registry).append(county).append("MA9");
         int v = serial;
         char[] six = new char[6];
         for (int i = 5; i >= 0; i--) {

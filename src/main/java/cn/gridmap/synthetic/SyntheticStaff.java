@@ -69,7 +69,11 @@ public class SyntheticStaff {
         }
     }
 
-    private record Reg(String code, String name, String level, String parent) {
+    /** A current region; for a 专属网格 its head's name and title and the grid it was carved from. */
+    private record Reg(String code, String name, String level, String parent, String kind, String head, String headTitle, String carvedFrom) {
+        boolean exclusive() {
+            return "exclusive".equals(kind);
+        }
     }
 
     /** A user to write: roles and scope as PostgreSQL array literals. */
@@ -117,11 +121,13 @@ public class SyntheticStaff {
 
     private static List<Reg> readRegions(Connection c) throws SQLException {
         List<Reg> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT code, name, level, parent_code FROM region WHERE generation_high IS NULL "
-                + "AND level <> 'city' ORDER BY code");
+        try (PreparedStatement ps = c.prepareStatement("SELECT code, name, level, parent_code, properties ->> 'kind', "
+                + "properties -> 'responsible' ->> 'name', properties -> 'responsible' ->> 'title', properties -> 'carvedFrom' ->> 0 "
+                + "FROM region WHERE generation_high IS NULL AND level <> 'city' ORDER BY code");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Reg(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                out.add(new Reg(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                        rs.getString(7), rs.getString(8)));
             }
         }
         return out;
@@ -141,10 +147,25 @@ public class SyntheticStaff {
         List<String[]> departments = new ArrayList<>();
         Map<String, List<Reg>> gridsOfCommunity = new TreeMap<>();
         List<Reg> grids = new ArrayList<>();
+        List<Reg> exclusive = new ArrayList<>();
         for (Reg r : regions) {
             if (r.level().equals("grid")) {
-                gridsOfCommunity.computeIfAbsent(r.parent(), k -> new ArrayList<>()).add(r);
+                if (r.exclusive()) {
+                    exclusive.add(r);
+                } else {
+                    gridsOfCommunity.computeIfAbsent(r.parent(), k -> new ArrayList<>()).add(r);
+                }
                 grids.add(r);
+            }
+        }
+        // a 专属网格's head is its unit's responsible person; the worker of the grid it was carved from backs her up
+        Map<String, List<String>> backupOf = new java.util.HashMap<>();
+        for (Reg g : exclusive) {
+            String head = "zs." + g.code();
+            users.add(new U(head, g.head() == null ? SyntheticNames.person(rnd, rnd.nextBoolean()) : g.head(), "{gridworker}", "{" + g.code() + "}"));
+            assignments.add(new A(head, "head", g.code(), null));
+            if (g.carvedFrom() != null) {
+                backupOf.computeIfAbsent(g.carvedFrom(), k -> new ArrayList<>()).add(g.code());
             }
         }
         Map<String, String> kinds = new LinkedHashMap<>();
@@ -197,11 +218,19 @@ public class SyntheticStaff {
                 Reg g = inCommunity.get(i);
                 Reg next = inCommunity.size() > 1 ? inCommunity.get((i + 1) % inCommunity.size()) : null;
                 String worker = "wg." + g.code();
-                users.add(new U(worker, SyntheticNames.person(rnd, rnd.nextBoolean()), "{gridworker}",
-                        next == null ? "{" + g.code() + "}" : "{" + g.code() + "," + next.code() + "}"));
+                List<String> scope = new ArrayList<>(List.of(g.code()));
+                if (next != null) {
+                    scope.add(next.code());
+                }
+                List<String> carved = backupOf.getOrDefault(g.code(), List.of());
+                scope.addAll(carved);
+                users.add(new U(worker, SyntheticNames.person(rnd, rnd.nextBoolean()), "{gridworker}", "{" + String.join(",", scope) + "}"));
                 assignments.add(new A(worker, "fulltime", g.code(), null));
                 if (next != null) {
                     assignments.add(new A(worker, "backup", next.code(), null));
+                }
+                for (String e : carved) {
+                    assignments.add(new A(worker, "backup", e, null));
                 }
                 if (rnd.nextInt(4) == 0) {
                     users.add(new U("wgp." + g.code(), SyntheticNames.person(rnd, rnd.nextBoolean()), "{gridworker}", "{" + g.code() + "}"));

@@ -77,7 +77,7 @@ public final class EditFixtures {
     }
 
     /** Submits at revision 1 and has the community (and street, when the chain has it) approver of {@code m} sign off. */
-    void signOff(long id, String m, String effectiveFrom, List<String> chain) {
+    public void signOff(long id, String m, String effectiveFrom, List<String> chain) {
         as(planner).body("{\"revision\":1,\"effectiveFrom\":\"" + effectiveFrom + "\"}").post("/api/changesets/" + id + "/submit").then()
                 .log().ifValidationFails().statusCode(200).body("state", equalTo("submitted")).body("chain", equalTo(chain));
         as(communityApprover(m)).body("{\"revision\":1,\"decision\":\"approve\",\"comment\":\"社区同意\"}").post("/api/changesets/" + id + "/approvals")

@@ -22,7 +22,7 @@ public final class EventFixtures {
     private EventFixtures() {
     }
 
-    /** A grid of the district and a point inside it more than {@code margin} metres from its edge ({@code n}: which one). */
+    /** A standard grid of the district and a point inside it more than {@code margin} metres from its edge ({@code n}: which one). */
     public record Place(String grid, double lon, double lat) {
         public String street() {
             return grid.substring(0, 9);
@@ -36,7 +36,7 @@ public final class EventFixtures {
     public static Place place(DataSource owner, int n, double margin) throws SQLException {
         String[] r = row(owner, "SELECT g.code, ST_X(q.p), ST_Y(q.p) FROM region g CROSS JOIN LATERAL (SELECT ST_PointOnSurface(m.geom) AS p "
                 + "FROM region m WHERE m.parent_code = g.code AND m.generation_high IS NULL ORDER BY m.code LIMIT 1) q "
-                + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? "
+                + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? AND coalesce(g.properties ->> 'kind', 'standard') = 'standard' "
                 + "AND ST_Distance(ST_Boundary(g.geom)::geography, q.p::geography) > ? ORDER BY g.code OFFSET ? LIMIT 1", DISTRICT + "%", margin, n);
         return new Place(r[0], Double.parseDouble(r[1]), Double.parseDouble(r[2]));
     }
@@ -44,7 +44,8 @@ public final class EventFixtures {
     /** A place of the district in another street than {@code street}. */
     public static Place placeOutside(DataSource owner, String street) throws SQLException {
         String[] r = row(owner, "SELECT g.code, ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) FROM region g "
-                + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? AND g.code NOT LIKE ? ORDER BY g.code DESC LIMIT 1",
+                + "WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.code LIKE ? AND g.code NOT LIKE ? "
+                + "AND coalesce(g.properties ->> 'kind', 'standard') = 'standard' ORDER BY g.code DESC LIMIT 1",
                 DISTRICT + "%", street + "%");
         return new Place(r[0], Double.parseDouble(r[1]), Double.parseDouble(r[2]));
     }
