@@ -59,6 +59,8 @@
       && (state.allLevels || z >= LEVELS.find((lv) => lv.id === id).minZoom));
   }
 
+  const EXCLUSIVE = { color: '#7b1fa2', dashArray: '4 3', weight: 1.6, fill: true, fillColor: '#ba68c8', fillOpacity: 0.18 };
+
   function regionStyle(lv) {
     const base = { stroke: true, color: lv.color, weight: lv.weight, opacity: 1, fill: lv.id === 'district', fillColor: lv.color,
       fillOpacity: 0.04 };
@@ -66,8 +68,10 @@
       if (!state.visibleLevels.has(lv.id)) return [];
       const current = z === Math.round(map.getZoom()); // a late tile of the previous zoom is not counted
       if (current) drawn[lv.id].add(p.code);
+      // 专属网格 (exclusive grids: a school, hospital, site… of its own) are drawn dashed in purple, lightly filled
+      const own = lv.id === 'grid' && p.kind === 'exclusive' ? EXCLUSIVE : null;
       const extra = styleFns[lv.id] ? styleFns[lv.id](p.code) : null;
-      if (!extra) return base;
+      if (!extra) return own ? Object.assign({}, base, own) : base;
       if (current) styled.add(p.code);
       return Object.assign({}, base, extra);
     };
@@ -177,6 +181,12 @@
     overlays[lv.label + (lv.derived ? ' *' : '')] = toggles[lv.id];
   });
   overlays['水系与陆地 Water + land'] = basemapTiles;
+  // 警网融合: the police beats over the grids (off until asked for)
+  const beatTiles = L.vectorGrid.protobuf('tiles/beats/{z}/{x}/{y}.mvt', {
+    fetchOptions: api.tileFetch, pane: 'highlight', rendererFactory: L.canvas.tile, interactive: false, minZoom: 8, maxZoom: 19,
+    vectorTileLayerStyles: { beats: { stroke: true, color: '#0d47a1', weight: 2.2, dashArray: '8 4', fill: false } },
+  });
+  overlays['警格 Police beats'] = beatTiles;
   overlays['名称 Names'] = labels;
   const layerControl = L.control.layers({}, overlays, { collapsed: false, position: 'topright' }).addTo(map);
   map.on('overlayadd overlayremove', (e) => {

@@ -61,10 +61,13 @@ public class EventService {
     private final PersonalDataProtector protector;
     private final GridmapConfig config;
     private final Attachments attachments;
+    private final jakarta.enterprise.inject.Instance<IntakeListener> listeners;
 
     public EventService(DataSource dataSource, PointLookupService lookup, GeocodeService geocode, RegionService regions, Staffing staffing,
-            Deadlines deadlines, PersonalDataProtector protector, GridmapConfig config, Attachments attachments) {
+            Deadlines deadlines, PersonalDataProtector protector, GridmapConfig config, Attachments attachments,
+            jakarta.enterprise.inject.Instance<IntakeListener> listeners) {
         this.attachments = attachments;
+        this.listeners = listeners;
         this.dataSource = dataSource;
         this.lookup = lookup;
         this.geocode = geocode;
@@ -316,10 +319,36 @@ public class EventService {
             List<Duplicate> dups = duplicates(c, id, k.code(), lon, lat);
             tilesChanged(c, id);
             sc.commit();
+            tell(new IntakeListener.Reported(id, k.code(), k.departmentKind(), lon, lat, near.gridCode(), near.districtCode()));
             return new Created(id, state, near.gridCode(), near.microgridCode(), assignee, department, iso(due),
                     new Routing(adjudication, near.boundaryDistanceMeters(), adjudication ? candidates : List.of()), dups, null);
         } catch (SQLException e) {
             throw new IllegalStateException("intake failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void tell(IntakeListener.Reported r) {
+        for (IntakeListener l : listeners) {
+            try {
+                l.reported(r);
+            } catch (RuntimeException e) {
+                org.jboss.logging.Logger.getLogger(EventService.class).warnf(e, "event %d: intake listener %s failed", r.id(), l.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * A line in an event's log that is no transition (a notice sent about it): the state stays as it is. {@code action}
+     * names what happened, {@code detail} what it concerned.
+     */
+    public void note(Caller caller, long id, String action, String note, Map<String, Object> detail) {
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
+            Connection c = sc.connection();
+            Row r = row(c, id, false);
+            log(c, id, Instant.now(), caller, actingRole(caller), action, r.state(), r.state(), note, null, detail);
+            sc.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("event " + id + " note failed: " + e.getMessage(), e);
         }
     }
 

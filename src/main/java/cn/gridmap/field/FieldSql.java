@@ -37,6 +37,27 @@ final class FieldSql {
             + "FROM patrol_point p JOIN patrol t ON t.id = p.patrol_id WHERE p.at >= ? AND p.at < ? AND p.microgrid_code LIKE ANY (?) "
             + "GROUP BY p.microgrid_code";
 
+    // ------------------------------------------------------------------ police beats
+    /** A beat's columns, with the grids it covers (share of each grid's area ≥ the last parameter), nearest share first. */
+    private static final String BEAT_COLUMNS = "SELECT b.code, b.name, b.station_code, s.name, b.officer, b.district_code, b.area_sqm, b.derived, "
+            + "ST_AsGeoJSON(b.geom, 7), (SELECT coalesce(json_agg(json_build_object('code', g.code, 'name', g.name, 'share', round(x.share::numeric, 3)) "
+            + "ORDER BY x.share DESC, g.code), '[]') FROM region g CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(g.geom, b.geom)::geography) "
+            + "/ nullif(g.area_sqm, 0) AS share) x WHERE g.level = 'grid' AND g.generation_high IS NULL AND g.geom && b.geom "
+            + "AND ST_Intersects(g.geom, b.geom) AND x.share >= %s)::text FROM police_beat b JOIN police_station s ON s.code = b.station_code ";
+    /** Params: bbox?, minx, miny, maxx, maxy, station (null: all), min share. */
+    static final String BEATS = "WITH q AS (SELECT ?::boolean AS bbox, ST_MakeEnvelope(?, ?, ?, ?, " + Srid.STORAGE + ") AS env, ?::text AS station, "
+            + "?::float8 AS share) " + String.format(BEAT_COLUMNS, "(SELECT share FROM q)")
+            + "WHERE (NOT (SELECT bbox FROM q) OR b.geom && (SELECT env FROM q)) AND ((SELECT station FROM q) IS NULL OR b.station_code = (SELECT station FROM q)) "
+            + "ORDER BY b.code";
+    static final String BEAT = String.format(BEAT_COLUMNS, "?") + "WHERE b.code = ?";
+    static final String BEAT_AT = "SELECT code, officer FROM police_beat WHERE ST_Covers(geom, " + POINT + ") ORDER BY code LIMIT 1";
+    static final String INSERT_NOTICE = "INSERT INTO officer_notice (officer, beat_code, event_id, class_code, at) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (officer, event_id) DO NOTHING";
+    static final String NOTICES = "SELECT id, event_id, class_code, beat_code, at, read_at FROM officer_notice WHERE officer = ? "
+            + "AND (NOT ? OR read_at IS NULL) ORDER BY at DESC, id DESC LIMIT ?";
+    static final String READ_NOTICE = "UPDATE officer_notice SET read_at = coalesce(read_at, now()) WHERE id = ? AND officer = ? "
+            + "RETURNING id, event_id, class_code, beat_code, at, read_at";
+
     private FieldSql() {
     }
 }

@@ -86,6 +86,15 @@ public class OgcService {
         ho.put("use", new OgcCollection.Property("t.use", "string"));
         ho.put("households", new OgcCollection.Property("t.households", "number"));
         ho.put("grid_code", new OgcCollection.Property(GRID, "string"));
+        Map<String, OgcCollection.Property> be = new LinkedHashMap<>();
+        be.put("code", new OgcCollection.Property("t.code", "string"));
+        be.put("name", new OgcCollection.Property("t.name", "string"));
+        be.put("station_code", new OgcCollection.Property("t.station_code", "string"));
+        be.put("officer", new OgcCollection.Property("t.officer", "string"));
+        be.put("district_code", new OgcCollection.Property("t.district_code", "string"));
+        be.put("area_sqm", new OgcCollection.Property("round(t.area_sqm::numeric)", "number"));
+        collections.put("beats", new OgcCollection("beats", "警格 Police beats", "Police beats (警务区) and their stations (警网融合)", "police_beat",
+                "TRUE", "t.geom", null, be));
         collections.put("houses", new OgcCollection("houses", "房屋 Houses", "Houses with their standard address (residents are not published)",
                 "house", "TRUE", "t.geom", null, ho));
     }
@@ -175,7 +184,7 @@ public class OgcService {
     }
 
     private static String idColumn(OgcCollection c) {
-        return c.table().equals("region") ? "t.code" : "t.external_id";
+        return c.table().equals("region") || c.table().equals("police_beat") ? "t.code" : "t.external_id";
     }
 
     private static List<String> select(OgcCollection c, String properties) {

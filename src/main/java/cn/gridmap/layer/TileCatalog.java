@@ -15,7 +15,7 @@ public class TileCatalog {
 
     public TileCatalog(GridmapConfig config) {
         Map<String, String> region = Map.of("code", "String", "name", "String", "level", "String", "households", "Number",
-                "derived", "Boolean");
+                "derived", "Boolean", "kind", "String");
         int[] minZoom = {0, 0, 8, 10, 12, 14};
         String[] titles = {"市 City", "区/县 District", "街道/镇 Street", "社区/村 Community", "网格 Grid", "微网格 Micro-grid"};
         for (Level l : Level.values()) {
@@ -23,6 +23,9 @@ public class TileCatalog {
                     "The " + l.wireName() + " regions (GB/T 30428.1 codes)" + (l.ordinal() >= Level.STREET.ordinal()
                             ? "; shapes derived inside the real districts (示意边界)" : "")));
         }
+        add(new TileLayer("beats", "警格 Police beats", TileLayer.Kind.OVERLAY, 8, 22, 0,
+                Map.of("code", "String", "name", "String", "station_code", "String", "station", "String", "officer", "String"),
+                "Police beats (警务区) with their station; they meet the grids N:M (警网融合)"));
         Map<String, String> basemap = Map.of("kind", "String", "name", "String");
         add(new TileLayer("water", "水系 Water", TileLayer.Kind.BASEMAP, 0, 22, 0, basemap, "GSHHG 2.3.7 water and WDBII rivers"));
         add(new TileLayer("land", "陆地 Land", TileLayer.Kind.BASEMAP, 0, 22, 0, basemap, "Natural Earth land around the city"));

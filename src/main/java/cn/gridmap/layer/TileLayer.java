@@ -10,8 +10,8 @@ import java.util.Map;
 public record TileLayer(String id, String title, Kind kind, int minzoom, int maxzoom, int pointZoom, Map<String, String> fields,
         String description) {
 
-    /** Where a layer's features come from. */
+    /** Where a layer's features come from: regions, the basemap, elements, or an overlay of its own (police beats). */
     public enum Kind {
-        REGION, BASEMAP, ELEMENT
+        REGION, BASEMAP, ELEMENT, OVERLAY
     }
 }

@@ -233,6 +233,10 @@ public class TileService {
                 sql = TileSql.REGION;
                 params = new Object[] {layer.id(), tolerance, layer.id()};
             }
+            case OVERLAY -> {
+                sql = TileSql.BEATS;
+                params = new Object[] {layer.id(), tolerance};
+            }
             case BASEMAP -> {
                 sql = TileSql.BASEMAP;
                 params = new Object[] {layer.id(), tolerance, layer.id().equals("water") ? new String[] {"water", "river", "canal"}

@@ -24,8 +24,14 @@ final class TileSql {
 
     /** Params after the tile: layer name, simplification tolerance (m), level. */
     static final String REGION = TILE + MVT + "SELECT r.id AS fid, r.code, r.name, r.level, (r.properties->>'households')::int AS households, "
-            + "r.derived, " + String.format(GEOM, "ST_Simplify(r.geom_3857, ?, true)")
+            + "r.derived, CASE WHEN r.level = 'grid' THEN coalesce(r.properties->>'kind', 'standard') END AS kind, "
+            + String.format(GEOM, "ST_Simplify(r.geom_3857, ?, true)")
             + " FROM region r, tile e WHERE r.level = ? AND r.generation_high IS NULL AND r.geom && e.env4326) t WHERE geom IS NOT NULL";
+
+    /** Police beats with their station (params after the tile: layer name, tolerance in m). */
+    static final String BEATS = TILE + MVT + "SELECT row_number() OVER (ORDER BY b.code) AS fid, b.code, b.name, b.station_code, s.name AS station, "
+            + "b.officer, " + String.format(GEOM, "ST_Simplify(b.geom_3857, ?, true)")
+            + " FROM police_beat b JOIN police_station s ON s.code = b.station_code, tile e WHERE b.geom && e.env4326) t WHERE geom IS NOT NULL";
 
     /** Params after the tile: layer name, tolerance (m), kinds (text[]). */
     static final String BASEMAP = TILE + MVT + "SELECT b.id AS fid, b.kind, b.name, " + String.format(GEOM, "ST_Simplify(b.geom_3857, ?, true)")

@@ -142,6 +142,10 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/patrols/{id}/stop", FIELD);
         TABLE.put("GET /api/patrols/{id}", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
         TABLE.put("GET /api/me/grids", Set.of(Roles.ADMIN, Roles.GRIDWORKER));
+        TABLE.put("GET /api/beats", STAFF);
+        TABLE.put("GET /api/beats/{code}", STAFF);
+        TABLE.put("GET /api/me/notices", Set.of(Roles.ADMIN, Roles.LIAISON));
+        TABLE.put("POST /api/me/notices/{id}/read", Set.of(Roles.ADMIN, Roles.LIAISON));
         TABLE.put("GET /tiles", ANY);
         TABLE.put("GET /tiles/{layers}.json", ANY);
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
