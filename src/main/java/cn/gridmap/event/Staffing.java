@@ -200,6 +200,47 @@ public class Staffing {
         }
     }
 
+    /**
+     * How many assignments of these duties each child region holds: {@code prefixes} maps a child's code to the code
+     * prefixes of its regions (a district's streets may carry other prefixes than its own code).
+     */
+    public Map<String, Map<String, Long>> dutyCounts(Map<String, List<String>> prefixes, java.util.Collection<String> duties) {
+        List<String> child = new ArrayList<>();
+        List<String> prefix = new ArrayList<>();
+        prefixes.forEach((c, ps) -> ps.forEach(p -> {
+            child.add(c);
+            prefix.add(p);
+        }));
+        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
+        prefixes.keySet().forEach(c -> out.put(c, new TreeMap<>()));
+        if (child.isEmpty()) {
+            return out;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EventSql.DUTY_COUNTS)) {
+            ps.setArray(1, c.createArrayOf("text", child.toArray()));
+            ps.setArray(2, c.createArrayOf("text", prefix.toArray()));
+            ps.setArray(3, c.createArrayOf("text", duties.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
+                }
+            }
+            try (PreparedStatement g = c.prepareStatement(EventSql.DUTY_GRIDS)) { // "grids": the regions holding one of them
+                g.setArray(1, c.createArrayOf("text", child.toArray()));
+                g.setArray(2, c.createArrayOf("text", prefix.toArray()));
+                g.setArray(3, c.createArrayOf("text", duties.toArray()));
+                try (ResultSet rs = g.executeQuery()) {
+                    while (rs.next()) {
+                        out.get(rs.getString(1)).put("grids", rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("duty counts failed: " + e.getMessage(), e);
+        }
+    }
+
     /** One of a staff member's assignments: a region and the duty she holds there. */
     public record Assignment(String regionCode, String duty, String departmentCode) {
     }

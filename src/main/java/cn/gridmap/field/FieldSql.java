@@ -58,6 +58,22 @@ final class FieldSql {
     static final String READ_NOTICE = "UPDATE officer_notice SET read_at = coalesce(read_at, now()) WHERE id = ? AND officer = ? "
             + "RETURNING id, event_id, class_code, beat_code, at, read_at";
 
+    // ------------------------------------------------------------------ 三官一律
+    static final String INSERT_ACTIVITY = "INSERT INTO sanguan_activity (member, duty, kind, grid_code, district_code, at, attendees, note, client_key) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    private static final String ACTIVITY_COLUMNS = "SELECT id, member, duty, kind, grid_code, at, attendees, note, derived FROM sanguan_activity ";
+    static final String ACTIVITY_BY_KEY = ACTIVITY_COLUMNS + "WHERE member = ? AND client_key = ?";
+    static final String ACTIVITY = ACTIVITY_COLUMNS + "WHERE id = ?";
+    /** Params: prefix LIKE pattern, from, to, limit. */
+    static final String ACTIVITIES = ACTIVITY_COLUMNS + "WHERE grid_code LIKE ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?";
+    /** Per child: kind, activities, grids with one, attendees (params: children, prefixes, from, to). */
+    static final String ACTIVITIES_BY_CHILD = "SELECT c.child, a.kind, count(*), count(DISTINCT a.grid_code), coalesce(sum(a.attendees), 0) "
+            + "FROM unnest(?::text[], ?::text[]) AS c (child, prefix) JOIN sanguan_activity a ON a.grid_code LIKE c.prefix || '%' "
+            + "WHERE a.at >= ? AND a.at < ? GROUP BY 1, 2";
+    /** Per member of one grid (params: grid, from, to). */
+    static final String ACTIVITIES_BY_MEMBER = "SELECT member, kind, count(*) FROM sanguan_activity WHERE grid_code = ? AND at >= ? AND at < ? "
+            + "GROUP BY 1, 2";
+
     private FieldSql() {
     }
 }

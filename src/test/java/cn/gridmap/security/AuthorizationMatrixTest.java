@@ -142,6 +142,9 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/patrols/{id}/stop", FIELD);
         TABLE.put("GET /api/patrols/{id}", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
         TABLE.put("GET /api/me/grids", Set.of(Roles.ADMIN, Roles.GRIDWORKER));
+        TABLE.put("POST /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.LIAISON));
+        TABLE.put("GET /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
+        TABLE.put("GET /api/regions/{code}/sanguan", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
         TABLE.put("GET /api/beats", STAFF);
         TABLE.put("GET /api/beats/{code}", STAFF);
         TABLE.put("GET /api/me/notices", Set.of(Roles.ADMIN, Roles.LIAISON));
