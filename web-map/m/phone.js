@@ -239,6 +239,11 @@
 
   // ---------------------------------------------------------------- my events
   async function loadEvents() {
+    if (state.volunteer) { // a volunteer's list is her tips and where each is in the loop
+      state.items = (await read('api/me/tips?limit=100').catch(() => ({ items: [] }))).items;
+      renderEvents();
+      return;
+    }
     const near = state.position ? '&near=' + state.position.lon.toFixed(6) + ',' + state.position.lat.toFixed(6) : '';
     try {
       const r = await read('api/me/events?limit=200' + near);
@@ -260,7 +265,7 @@
         + esc(left.text) + '</span></li>';
     }).join('');
     $('#no-events').hidden = state.items.length > 0;
-    ul.querySelectorAll('li').forEach((li) => { li.onclick = () => openEvent(Number(li.dataset.id)); });
+    if (!state.volunteer) ul.querySelectorAll('li').forEach((li) => { li.onclick = () => openEvent(Number(li.dataset.id)); });
   }
 
   async function openEvent(id) {
@@ -380,12 +385,18 @@
     box.querySelector('.act').onclick = () => {
       if (!p) return;
       const note = box.querySelector('.note').value.trim();
-      const body = { classCode: c.code, lon: Number(p.lon.toFixed(7)), lat: Number(p.lat.toFixed(7)), source: 'patrol', clientId: uuid(),
-        description: note || c.name + '（网格员现场上报）' };
+      const body = { classCode: c.code, lon: Number(p.lon.toFixed(7)), lat: Number(p.lat.toFixed(7)), clientId: uuid() };
+      if (state.volunteer) { // 平安志愿者: a tip, of source volunteer
+        body.text = note || c.name + '（志愿者线索）';
+      } else {
+        body.source = 'patrol';
+        body.description = note || c.name + '（网格员现场上报）';
+      }
       if (p.accuracy) body.accuracyMeters = Math.round(p.accuracy);
       let photoQid = null;
       if (box.photo) photoQid = enqueue({ kind: 'photo', label: '照片（上报 ' + c.name + '）', photo: { dataUrl: box.photo, lon: p.lon, lat: p.lat } });
-      enqueue({ kind: 'report', label: '上报 ' + c.name, method: 'POST', path: 'api/events', body, attachmentFrom: photoQid });
+      enqueue({ kind: 'report', label: (state.volunteer ? '线索 ' : '上报 ') + c.name, method: 'POST', path: state.volunteer ? 'api/tips' : 'api/events',
+        body, attachmentFrom: photoQid });
       box.innerHTML = '<h2>' + esc(c.name) + '</h2><p class="msg">' + (state.online ? '已上报' : '离线：已保存，联网后自动发送') + '</p>';
     };
   }
@@ -540,7 +551,12 @@
     state.me = me;
     $('#login').hidden = true;
     $('#app').hidden = false;
-    $('#who').textContent = '网格员 ' + me.username;
+    state.volunteer = me.roles.includes('volunteer') && !me.roles.includes('gridworker');
+    $('#who').textContent = (state.volunteer ? '平安志愿者 ' : '网格员 ') + me.username;
+    if (state.volunteer) { // tips and her list of them: no patrol, no grids of her own
+      document.querySelectorAll('nav button[data-tab="map"], nav button[data-tab="patrol"]').forEach((b) => { b.hidden = true; });
+      document.querySelector('nav button[data-tab="events"]').textContent = '我的线索';
+    }
     setOnline(navigator.onLine);
     loadQueue();
     renderPending();
@@ -551,7 +567,7 @@
     $('#logout').onclick = () => { localStorage.removeItem(SESSION); location.reload(); };
     window.addEventListener('online', () => { setOnline(true); flush(); });
     window.addEventListener('offline', () => setOnline(false));
-    await loadGrids();
+    if (!state.volunteer) await loadGrids();
     state.classes = await read('api/event-classes').catch(() => []);
     renderClasses();
     await position();

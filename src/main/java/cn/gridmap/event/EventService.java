@@ -385,6 +385,11 @@ public class EventService {
         }
     }
 
+    /** The phone's own key of a queued write (a UUID), or null; a 400 for one of another shape. */
+    public static String clientKeyOf(JsonNode body) {
+        return clientKey(body);
+    }
+
     /** The phone's own key of a queued write (a UUID), or null. */
     static String clientKey(JsonNode body) {
         JsonNode k = body.get("clientId");
@@ -1034,7 +1039,8 @@ public class EventService {
 
     /** The role a caller reports in (the first of hers in this order). */
     static String actingRole(Caller caller) {
-        for (String r : List.of(Roles.GRIDWORKER, Roles.LIAISON, Roles.DISPATCHER, Roles.DEPARTMENT, Roles.SYSTEM, Roles.INTAKE, Roles.ADMIN)) {
+        for (String r : List.of(Roles.GRIDWORKER, Roles.LIAISON, Roles.DISPATCHER, Roles.DEPARTMENT, Roles.SYSTEM, Roles.INTAKE, Roles.VOLUNTEER,
+                Roles.ADMIN)) {
             if (caller.principal().has(r)) {
                 return r;
             }
@@ -1082,6 +1088,44 @@ public class EventService {
         values.add(caller.name());
         values.add(caller.name());
         return items(caller, EventSql.items(where, at == null ? "e.due_at NULLS LAST, e.id" : "distance, e.id", at != null), values, limit, at);
+    }
+
+    /** The reports this caller made, newest first (a volunteer's tips and where they are in the loop). */
+    public Items reportedBy(Caller caller, String source, int limit) {
+        List<Object> values = new ArrayList<>();
+        values.add(caller.name());
+        values.add(source);
+        return items(caller, EventSql.items("e.reported_by = ? AND e.source = ?", "e.reported_at DESC, e.id DESC", false), values, limit, null);
+    }
+
+    /** One reporter's contribution: reports, those taken up as cases (registered or further), those closed. */
+    public record Contribution(String reporter, long reports, long cases, long closed) {
+    }
+
+    /** Contributions of the reporters of a source in a region (code prefix; empty: the caller's whole scope), most reports first. */
+    public List<Contribution> contributions(Caller caller, String source, String region, int limit) {
+        String prefix = region == null || region.isBlank() ? "" : region.trim();
+        if (!prefix.isEmpty() && !prefix.matches("\\d{6}|\\d{9}|\\d{12}|\\d{15}|\\d{18}")) {
+            throw ApiException.badRequest("region must be a region code (6 to 18 digits), got '" + region + "'");
+        }
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
+                PreparedStatement ps = sc.connection().prepareStatement(EventSql.CONTRIBUTIONS)) {
+            String district = prefix.length() == 6 ? prefix : ""; // a district: by its code (镇江新区's streets carry other prefixes)
+            ps.setString(1, source);
+            ps.setString(2, district);
+            ps.setString(3, district);
+            ps.setString(4, district.isEmpty() ? prefix + "%" : "%");
+            ps.setInt(5, limit);
+            List<Contribution> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Contribution(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("contributions failed: " + e.getMessage(), e);
+        }
     }
 
     private String regionCondition(String region, List<Object> values) {

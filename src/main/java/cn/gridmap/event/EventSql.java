@@ -106,6 +106,11 @@ final class EventSql {
             + "AND ST_DWithin(e.geom::geography, p.pt::geography, ?) ORDER BY d, e.id LIMIT 5";
 
     /** A list of events (a queue, a worker's own), with the distance to a point bound first when {@code distance}. */
+    /** Per reporter of a source (params: source, district code or '', micro-grid LIKE pattern, limit). */
+    static final String CONTRIBUTIONS = "SELECT e.reported_by, count(*), count(*) FILTER (WHERE e.state NOT IN ('reported', 'adjudication', 'voided')), "
+            + "count(*) FILTER (WHERE e.state IN ('closed', 'evaluated')) FROM event e WHERE e.source = ? AND (? = '' OR e.district_code = ?) "
+            + "AND e.microgrid_code LIKE ? GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?";
+
     static String items(String where, String order, boolean distance) {
         return "SELECT e.id, e.class_code, k.name, e.state, e.source, e.description, e.address, ST_X(e.geom), ST_Y(e.geom), e.microgrid_code, "
                 + "e.assignee, e.department_code, e.queue, e.queue_reason, e.candidates, e.reported_at, e.due_at, e.overdue"

@@ -36,7 +36,7 @@ public class PhotoResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.DEPARTMENT})
+    @RolesAllowed({Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.DEPARTMENT, Roles.VOLUNTEER})
     @Operation(summary = "Upload a photo (the body: image/jpeg or image/png, at most gridmap.field.max-photo-bytes) taken at lon,lat "
             + "→ 201 {id, ref: \"file:<id>\", …} (200 with the same file when this picture was sent before); 413 too large, 415 not a photo")
     public Response upload(@HeaderParam("Content-Type") String type, @HeaderParam("Content-Length") Long length,

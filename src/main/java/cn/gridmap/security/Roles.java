@@ -29,8 +29,11 @@ public final class Roles {
     /** A public-intake client (a citizen app, a mini-program): files reports through Open311, which wait for verification. */
     public static final String INTAKE = "intake";
 
+    /** 平安志愿者: a registered volunteer of her area, who sends tips that become events (source volunteer). */
+    public static final String VOLUNTEER = "volunteer";
+
     public static final List<String> ALL = List.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT, SYSTEM,
-            INTAKE);
+            INTAKE, VOLUNTEER);
     /** Everyone but other systems: element lists of things (components, organisations, events), statistics, element tiles. */
     public static final Set<String> STAFF = Set.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT);
     /** Who works with people and their houses (masked; unmasked only with pii and a purpose). */

@@ -203,4 +203,28 @@ class PhoneBrowserTest {
             assertTrue(((Number) b.js("return gridmapPhone.items.find((e) => e.id === " + id + ").distanceMeters")).doubleValue() >= 0);
         }
     }
+
+    @Test
+    void aVolunteerSendsATipFromHerPhoneAndSeesItInHerList() throws Exception {
+        Place p = EventFixtures.place(owner, 76, 40);
+        String user = "zy.phone-" + p.grid();
+        Logins.token(user, List.of("volunteer"), List.of(p.grid().substring(0, 12)), false);
+        try (Browser b = phone()) {
+            b.position(origin(), p.lat(), p.lon(), 10);
+            login(b, user);
+            assertEquals(Boolean.TRUE, b.js("return gridmapPhone.volunteer"));
+            assertEquals(Boolean.FALSE, b.js("return document.querySelector('nav button[data-tab=\"patrol\"]').offsetParent !== null"));
+            click(b, "nav button[data-tab='report']");
+            click(b, "#class-grid button[data-code='0505']");
+            b.waitFor("document.querySelector('#sheet .act[data-action=\"report\"]') !== null", 10);
+            b.driver.findElement(By.cssSelector("#sheet .note")).sendKeys("电动车在楼道充电");
+            click(b, "#sheet .act[data-action='report']");
+            b.waitFor("gridmapPhone.queue.length === 0 && gridmapPhone.sent >= 1", 30);
+            String[] e = EventFixtures.row(owner, "SELECT id, source, description FROM event WHERE reported_by = ? ORDER BY id DESC LIMIT 1", user);
+            assertEquals(List.of("volunteer", "电动车在楼道充电"), List.of(e[1], e[2]));
+            click(b, "#sheet .close");
+            click(b, "nav button[data-tab='events']");
+            b.waitFor("gridmapPhone.items.some((x) => x.id === " + e[0] + ")", 30);
+        }
+    }
 }

@@ -135,7 +135,10 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /open311/v2/requests.{format}", PUBLIC);
         TABLE.put("GET /open311/v2/requests/{id}.{format}", PUBLIC);
         TABLE.put("GET /open311/v2/tokens/{token}.{format}", PUBLIC);
-        TABLE.put("POST /api/files", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.DEPARTMENT));
+        TABLE.put("POST /api/files", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.DEPARTMENT, Roles.VOLUNTEER));
+        TABLE.put("POST /api/tips", Set.of(Roles.VOLUNTEER));
+        TABLE.put("GET /api/me/tips", Set.of(Roles.VOLUNTEER));
+        TABLE.put("GET /api/volunteers/contributions", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.ANALYST));
         TABLE.put("GET /api/files/{id}", STAFF);
         TABLE.put("POST /api/patrols", FIELD);
         TABLE.put("POST /api/patrols/{id}/points", FIELD);
