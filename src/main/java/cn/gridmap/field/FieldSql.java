@@ -74,6 +74,16 @@ final class FieldSql {
     static final String ACTIVITIES_BY_MEMBER = "SELECT member, kind, count(*) FROM sanguan_activity WHERE grid_code = ? AND at >= ? AND at < ? "
             + "GROUP BY 1, 2";
 
+    // ------------------------------------------------------------------ early warning
+    /** Daily counts per unit and class, voided reports left out (params: unit code length, from, to). */
+    static final String DAILY_COUNTS = "SELECT left(e.microgrid_code, ?) AS unit, e.class_code, (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS day, "
+            + "count(*) FROM event e WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.state <> 'voided' GROUP BY 1, 2, 3";
+    static final String DAILY_COUNTS_BY_DISTRICT = "SELECT e.district_code AS unit, e.class_code, (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date "
+            + "AS day, count(*) FROM event e WHERE ? > 0 AND e.occurred_at >= ? AND e.occurred_at < ? AND e.state <> 'voided' GROUP BY 1, 2, 3";
+    /** Grids that share an edge (a boundary of positive length), each pair once. */
+    static final String GRID_ADJACENCY = "SELECT a.code, b.code FROM region a JOIN region b ON b.level = 'grid' AND b.generation_high IS NULL "
+            + "AND a.geom && b.geom AND a.code < b.code AND ST_Relate(a.geom, b.geom, 'F***1****') WHERE a.level = 'grid' AND a.generation_high IS NULL";
+
     private FieldSql() {
     }
 }

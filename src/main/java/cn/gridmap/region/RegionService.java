@@ -347,6 +347,17 @@ public class RegionService {
         return new History(code, versions, links);
     }
 
+    /** The regions of a level younger than the first load, and the day each first came into force (as-of history starts there). */
+    public Map<String, java.time.LocalDate> firstDays(Level level) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(RegionSql.FIRST_DAYS).setParameter("level", level.wireName()).getResultList();
+        Map<String, java.time.LocalDate> out = new java.util.HashMap<>();
+        for (Object[] r : rows) {
+            out.put((String) r[0], java.time.LocalDate.parse((String) r[1]));
+        }
+        return out;
+    }
+
     public Level levelOf(String code) {
         return Level.fromWire(find(code).level);
     }

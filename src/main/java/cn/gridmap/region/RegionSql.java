@@ -79,6 +79,9 @@ final class RegionSql {
             FROM generation g, (SELECT ST_Extent(geom)::box2d AS b FROM region WHERE generation_low = ? OR generation_high = ?) e
             WHERE g.id = ?""";
     static final String OPENED_BY = "SELECT code FROM region WHERE generation_low = ? ORDER BY code";
+    /** The regions of a level that appeared after the first load, with the day their first generation came into force. */
+    static final String FIRST_DAYS = "SELECT r.code, min(g.effective_from)::text FROM region r JOIN generation g ON g.id = r.generation_low "
+            + "WHERE r.level = :level GROUP BY r.code HAVING bool_and(g.effective_from IS NOT NULL)";
     static final String CITY_CODE = "SELECT code FROM region WHERE level = 'city' AND " + CURRENT + " ORDER BY code LIMIT 1";
     static final String CHILDREN = "SELECT * FROM region WHERE parent_code = :code AND " + CURRENT + " ORDER BY code";
 

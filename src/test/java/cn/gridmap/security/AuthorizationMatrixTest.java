@@ -148,6 +148,9 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.LIAISON));
         TABLE.put("GET /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
         TABLE.put("GET /api/regions/{code}/sanguan", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
+        TABLE.put("GET /api/warnings", STAFF);
+        TABLE.put("GET /api/warnings/map", STAFF);
+        TABLE.put("GET /api/warnings/hotspots", STAFF);
         TABLE.put("GET /api/beats", STAFF);
         TABLE.put("GET /api/beats/{code}", STAFF);
         TABLE.put("GET /api/me/notices", Set.of(Roles.ADMIN, Roles.LIAISON));
