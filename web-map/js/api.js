@@ -32,6 +32,9 @@ window.gridmapApi = (function () {
   const bboxParam = (b) => b.map((v) => v.toFixed(6)).join(',');
   return {
     send,
+    // the programmes: early warnings of a day (the map layer), the week's hotspots
+    warningMap: (date) => json('api/warnings/map' + (date ? '?date=' + date : '')),
+    hotspots: (week) => json('api/warnings/hotspots' + (week ? '?week=' + week : '')),
     // boundary change sets (调整方案) and the generations they publish
     changeSets: (queue) => send('GET', 'api/changesets?limit=100' + (queue ? '&queue=true' : '')),
     changeSet: (id) => send('GET', cs(id)),

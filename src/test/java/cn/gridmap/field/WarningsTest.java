@@ -20,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import cn.gridmap.security.AsAdmin;
 import cn.gridmap.security.Logins;
+import cn.gridmap.web.Browser;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -107,5 +109,25 @@ class WarningsTest {
         as(elsewhere).queryParam("date", "2999-01-01").get("/api/warnings").then().statusCode(400).body("message", containsString("future"));
         as(elsewhere).queryParam("date", "soon").get("/api/warnings").then().statusCode(400);
         as(elsewhere).queryParam("class", "9999").get("/api/warnings/hotspots").then().statusCode(400);
+    }
+
+    @TestHTTPResource("/")
+    String root;
+
+    @Test
+    void theDeskMapShowsTheWarningsAndTheHotspotsAsLayers() throws Exception {
+        String analyst = "warnings-analyst-321181";
+        Logins.token(analyst, List.of("analyst"), List.of("321181"), false);
+        try (Browser b = new Browser(1280, 860)) {
+            b.loginFresh(root, analyst, Logins.password(analyst));
+            for (String layer : List.of("预警 Warnings", "热点 Hotspots")) {
+                b.driver.findElements(org.openqa.selenium.By.cssSelector(".leaflet-control-layers-overlays label")).stream()
+                        .filter(l -> l.getText().contains(layer)).findFirst().orElseThrow().click();
+            }
+            // yesterday's warnings and this week's hotspots of the analyst's district: loaded (a count, perhaps 0), not failed
+            b.waitFor("typeof window.gridmap.state.warnings === 'number' && typeof window.gridmap.state.hotspots === 'number'", 30);
+            assertTrue(((Number) b.js("return window.gridmap.state.warnings")).intValue() >= 0);
+            assertTrue(((Number) b.js("return window.gridmap.state.hotspots")).intValue() >= 0);
+        }
     }
 }
