@@ -186,22 +186,25 @@
     fetchOptions: api.tileFetch, pane: 'highlight', rendererFactory: L.canvas.tile, interactive: false, minZoom: 8, maxZoom: 19,
     vectorTileLayerStyles: { beats: { stroke: true, color: '#0d47a1', weight: 2.2, dashArray: '8 4', fill: false } },
   });
-  overlays['警格 Police beats'] = beatTiles;
+  // the programmes' layers have a switcher of their own, low on the left: the levels' switcher stays as short as it was
+  const programmes = {};
+  programmes['警格 Police beats'] = beatTiles;
   // 超级大脑 预测预警: yesterday's warned grids (red) and the week's Gi* hot spots (orange to red by confidence)
   const warningLayer = L.geoJSON(null, { pane: 'highlight', style: { color: '#c62828', weight: 2.5, fillColor: '#ef5350', fillOpacity: 0.35 },
     onEachFeature: (f, l) => l.bindPopup('<b>' + esc(f.properties.name) + '</b><br>' + f.properties.warnings.map((w) => esc(w.className || w.classCode)
       + '：' + w.observed + ' 起（预期 ' + w.expected + '，p = ' + Number(w.p).toExponential(1) + '，' + esc(w.method) + '）').join('<br>')) });
   warningLayer.on('add', () => api.warningMap().then((gj) => { warningLayer.clearLayers(); warningLayer.addData(gj); state.warnings = gj.features.length; })
     .catch((e) => { state.warnings = -1; console.warn('warnings: ' + e.message); }));
-  overlays['预警 Warnings (yesterday)'] = warningLayer;
+  programmes['预警 Warnings (yesterday)'] = warningLayer;
   const HOT = { 3: '#b71c1c', 2: '#e64a19', 1: '#ffa726', '-1': '#90caf9', '-2': '#42a5f5', '-3': '#1565c0' };
   const hotspotLayer = L.geoJSON(null, { pane: 'highlight', style: (f) => ({ color: HOT[f.properties.bin], weight: 1, fillColor: HOT[f.properties.bin],
     fillOpacity: 0.45 }), onEachFeature: (f, l) => l.bindPopup(esc(f.properties.name) + '：本周 ' + f.properties.count + ' 起，Gi* z = ' + f.properties.z) });
   hotspotLayer.on('add', () => api.hotspots().then((gj) => { hotspotLayer.clearLayers(); hotspotLayer.addData(gj); state.hotspots = gj.features.length; })
     .catch((e) => { state.hotspots = -1; console.warn('hotspots: ' + e.message); }));
-  overlays['热点 Hotspots (this week)'] = hotspotLayer;
+  programmes['热点 Hotspots (this week)'] = hotspotLayer;
   overlays['名称 Names'] = labels;
   const layerControl = L.control.layers({}, overlays, { collapsed: false, position: 'topright' }).addTo(map);
+  L.control.layers({}, programmes, { collapsed: false, position: 'bottomleft' }).addTo(map);
   map.on('overlayadd overlayremove', (e) => {
     const lv = LEVELS.find((l) => toggles[l.id] === e.layer);
     if (!lv) return;

@@ -303,18 +303,41 @@ public class ChangeSetService {
         if (!body.path("revision").isInt()) {
             throw ApiException.badRequest("revision (the change set's revision you edited) is required, as a whole number");
         }
-        EditOp op = EditOp.parse(body);
+        return applyOps(caller, id, List.of(body), body.path("revision").asInt());
+    }
+
+    /**
+     * Many operations in one transaction on one loaded draft (the service's own derivations: the synthetic city's 专属网格);
+     * each is checked and stored as if applied alone, and the first one rejected rolls back all of them.
+     */
+    public OpResult applyAll(Caller caller, long id, List<JsonNode> ops) {
+        return applyOps(caller, id, ops, null);
+    }
+
+    /**
+     * Applies operations in order on the draft, each checked and stored as its own revision; the undone ones (the redo
+     * stack) go. {@code revision}: the one the caller edited (409 when another came first), or null.
+     */
+    private OpResult applyOps(Caller caller, long id, List<JsonNode> ops, Integer revision) {
+        List<EditOp> parsed = ops.stream().map(EditOp::parse).toList();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Locked cs = lock(c, caller, id, body.path("revision").asInt());
+                Locked cs = lock(c, caller, id, revision);
                 scope(c, caller);
                 Draft d = Draft.load(c, id, regions);
                 Checks checks = checks(c, cs.unlocks());
+                Operations operations = new Operations(d, checks);
+                List<String> changed = new ArrayList<>();
+                List<Issue> warnings = new ArrayList<>();
                 long t0 = System.nanoTime();
-                Operations.Outcome out = new Operations(d, checks).apply(op);
+                for (EditOp op : parsed) {
+                    Operations.Outcome out = operations.apply(op);
+                    requireInScope(caller, d, out.changed());
+                    out.changed().stream().filter(code -> !changed.contains(code)).forEach(changed::add);
+                    warnings.addAll(out.warnings());
+                }
                 long t1 = System.nanoTime();
-                requireInScope(caller, d, out.changed());
                 d.flush();
                 try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.DROP_UNDONE)) {
                     ps.setLong(1, id);
@@ -328,74 +351,24 @@ public class ChangeSetService {
                         seq = rs.getInt(1);
                     }
                 }
+                int next = cs.revision();
                 try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
-                    ps.setLong(1, id);
-                    ps.setInt(2, seq);
-                    ps.setInt(3, cs.revision() + 1);
-                    ps.setString(4, body.toString());
-                    ps.executeUpdate();
-                }
-                List<Issue> all = draftWarnings(d, checks);
-                bump(c, id, cs.revision() + 1, all, d);
-                org.jboss.logging.Logger.getLogger(ChangeSetService.class).debugf("op %s: compute+checks %d ms, store+warnings %d ms",
-                        op.name(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-                audit.record(c, caller, "changeset.op", "changeset:" + id, out.changed(), null, "ok", op.name());
-                c.commit();
-                return new OpResult(cs.revision() + 1, out.changed(), out.warnings(), summary(d));
-            } catch (RuntimeException | SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("change set update failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Many operations in one transaction on one loaded draft (the service's own derivations: the synthetic city's 专属网格);
-     * each is checked and stored as if applied alone, and the first one rejected rolls back all of them.
-     */
-    public OpResult applyAll(Caller caller, long id, List<JsonNode> ops) {
-        List<EditOp> parsed = ops.stream().map(EditOp::parse).toList();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Locked cs = lock(c, caller, id, null);
-                scope(c, caller);
-                Draft d = Draft.load(c, id, regions);
-                Checks checks = checks(c, cs.unlocks());
-                Operations operations = new Operations(d, checks);
-                List<String> changed = new ArrayList<>();
-                List<Issue> warnings = new ArrayList<>();
-                int revision = cs.revision();
-                int seq;
-                try (PreparedStatement ps = c.prepareStatement(ChangeSetSql.NEXT_SEQ)) {
-                    ps.setLong(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        seq = rs.getInt(1);
+                    for (int i = 0; i < ops.size(); i++) {
+                        ps.setLong(1, id);
+                        ps.setInt(2, seq + i);
+                        ps.setInt(3, ++next);
+                        ps.setString(4, ops.get(i).toString());
+                        ps.addBatch();
                     }
+                    ps.executeBatch();
                 }
-                try (PreparedStatement ins = c.prepareStatement(ChangeSetSql.INSERT_OP)) {
-                    for (int i = 0; i < parsed.size(); i++) {
-                        Operations.Outcome out = operations.apply(parsed.get(i));
-                        requireInScope(caller, d, out.changed());
-                        changed.addAll(out.changed());
-                        warnings.addAll(out.warnings());
-                        ins.setLong(1, id);
-                        ins.setInt(2, seq + i);
-                        ins.setInt(3, ++revision);
-                        ins.setString(4, ops.get(i).toString());
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                }
-                d.flush();
-                bump(c, id, revision, draftWarnings(d, checks), d);
-                audit.record(c, caller, "changeset.op", "changeset:" + id, changed.stream().distinct().toList(), null, "ok",
-                        parsed.size() + " operations");
+                bump(c, id, next, draftWarnings(d, checks), d);
+                String what = parsed.size() == 1 ? parsed.get(0).name() : parsed.size() + " operations";
+                org.jboss.logging.Logger.getLogger(ChangeSetService.class).debugf("%s: compute+checks %d ms, store+warnings %d ms", what,
+                        (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                audit.record(c, caller, "changeset.op", "changeset:" + id, changed, null, "ok", what);
                 c.commit();
-                return new OpResult(revision, changed.stream().distinct().toList(), warnings, summary(d));
+                return new OpResult(next, changed, warnings, summary(d));
             } catch (RuntimeException | SQLException e) {
                 c.rollback();
                 throw e;

@@ -441,14 +441,7 @@ public class Patrols {
 
     /** The phone's own key for a queued action (a UUID or similar), or null. */
     static String clientKey(JsonNode b) {
-        JsonNode k = b.get("clientId");
-        if (k == null || k.isNull()) {
-            return null;
-        }
-        if (!k.isTextual() || !k.asText().matches("[A-Za-z0-9._:-]{8,64}")) {
-            throw ApiException.badRequest("clientId must be 8 to 64 letters, digits or ._:- (a UUID), got " + k);
-        }
-        return k.asText();
+        return EventService.clientKeyOf(b);
     }
 
     static double number(JsonNode b, String name) {
