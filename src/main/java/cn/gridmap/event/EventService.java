@@ -86,7 +86,10 @@ public class EventService {
     public record Duplicate(long id, String state, String reportedAt, double distanceMeters) {
     }
 
-    /** 201 of POST /api/events; {@code repeated}: true when this report was sent before with the same clientId (the first answer again, nothing stored). */
+    /**
+     * 201 of POST /api/events; {@code repeated}: true when this report was sent before with the same clientId (the first
+     * answer again, nothing stored).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Created(long id, String state, String gridCode, String microgridCode, String assignee, String departmentCode,
             String dueAt, Routing routing, List<Duplicate> duplicates, Boolean repeated) {
@@ -134,8 +137,10 @@ public class EventService {
         }
     }
 
-    /** What a source other than the JSON body adds to an intake (12345 orders, Open311 requests). */
-    /** {@code clientKey}: the reporter's own key of this report (a phone's queued write), {@code attachment}: a photo of it. */
+    /**
+     * What a source other than the JSON body adds to an intake (12345 orders, Open311 requests); {@code clientKey}: the
+     * reporter's own key of this report (a phone's queued write), {@code attachment}: a photo of it.
+     */
     public record Extra(String externalId, String callerName, String callerPhone, String urgency, Instant reportedAt, String reporter,
             String clientKey, String attachment) {
         static final Extra NONE = new Extra(null, null, null, null, null, null, null, null);
