@@ -391,12 +391,7 @@ public class EventService {
     }
 
     /** The phone's own key of a queued write (a UUID), or null; a 400 for one of another shape. */
-    public static String clientKeyOf(JsonNode body) {
-        return clientKey(body);
-    }
-
-    /** The phone's own key of a queued write (a UUID), or null. */
-    static String clientKey(JsonNode body) {
+    public static String clientKey(JsonNode body) {
         JsonNode k = body.get("clientId");
         if (k == null || k.isNull()) {
             return null;
@@ -584,16 +579,13 @@ public class EventService {
             throw new ApiException(403, action + " is taken by " + t.actors().stream().map(a -> a.name().toLowerCase()).toList()
                     + "; your roles " + caller.principal().roles().stream().sorted().toList() + " do not take it");
         }
-        if (key != null && done(caller, id, key)) { // sent before: the event as it is now
-            return get(caller, id);
-        }
-        checkAttachment(caller, attachment);
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
             Connection c = sc.connection();
             Row r = row(c, id, true);
-            if (key != null && done(c, caller, id, key)) {
+            if (key != null && done(c, caller, id, key)) { // sent before: the event as it is now
                 return view(c, caller, id);
             }
+            checkAttachment(caller, attachment);
             String role = actor(c, caller, r, t);
             if (role == null) {
                 throw new ApiException(403, action + " on event " + id + " is for " + who(t, r) + ", not " + caller.name());
@@ -615,15 +607,7 @@ public class EventService {
         }
     }
 
-    /** Whether this caller's write with this key was done on this event already. */
-    private boolean done(Caller caller, long id, String key) {
-        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
-            return done(sc.connection(), caller, id, key);
-        } catch (SQLException e) {
-            throw new IllegalStateException("transition lookup failed: " + e.getMessage(), e);
-        }
-    }
-
+    /** Whether this caller's write with this key was done on this event already (read under the event's row lock). */
     private static boolean done(Connection c, Caller caller, long id, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(EventSql.LOG_BY_CLIENT_KEY)) {
             ps.setString(1, caller.name());
@@ -1184,7 +1168,6 @@ public class EventService {
     }
 
     // ------------------------------------------------------------------ small helpers
-
 
     /** Times on the wire: ISO 8601 in the city's offset, to the second (2026-12-02T09:30:00+08:00). */
     private static final java.time.format.DateTimeFormatter WIRE = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");

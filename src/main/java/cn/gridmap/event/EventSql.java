@@ -35,11 +35,13 @@ final class EventSql {
     static final String ABSENCES = "SELECT id, username, starts_at, ends_at, reason, created_by FROM staff_absence WHERE username = ? ORDER BY starts_at, id";
     static final String INSERT_ABSENCE = "INSERT INTO staff_absence (username, starts_at, ends_at, reason, created_by) VALUES (?, ?, ?, ?, ?) RETURNING id";
     static final String DELETE_ABSENCE = "DELETE FROM staff_absence WHERE id = ? AND username = ?";
-    /** Params: children, their prefixes (parallel arrays), duties. */
-    static final String DUTY_COUNTS = "SELECT c.child, a.duty, count(*) FROM unnest(?::text[], ?::text[]) AS c (child, prefix) "
-            + "JOIN staff_assignment a ON a.region_code LIKE c.prefix || '%' AND a.duty = ANY (?) GROUP BY 1, 2";
-    static final String DUTY_GRIDS = "SELECT c.child, count(DISTINCT a.region_code) FROM unnest(?::text[], ?::text[]) AS c (child, prefix) "
-            + "JOIN staff_assignment a ON a.region_code LIKE c.prefix || '%' AND a.duty = ANY (?) GROUP BY 1";
+    /**
+     * Per child and duty the assignments, and per child (duty NULL) the regions holding one (params: children, their
+     * prefixes as parallel arrays, duties).
+     */
+    static final String DUTY_COUNTS = "SELECT c.child, a.duty, count(*), count(DISTINCT a.region_code) FROM unnest(?::text[], ?::text[]) "
+            + "AS c (child, prefix) JOIN staff_assignment a ON a.region_code LIKE c.prefix || '%' AND a.duty = ANY (?) "
+            + "GROUP BY GROUPING SETS ((c.child, a.duty), (c.child))";
     static final String ASSIGNMENTS = "SELECT a.region_code, a.duty, a.department_code FROM staff_assignment a WHERE a.username = ? ORDER BY "
             + DUTY_ORDER + ", a.region_code";
     static final String ASSIGNED_REGIONS = "SELECT DISTINCT region_code FROM staff_assignment WHERE username = ? ORDER BY 1";

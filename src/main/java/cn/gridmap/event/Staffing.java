@@ -32,7 +32,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Staffing {
     /** Grid duties in the order they take a grid's events: the full-time worker, her backup, a part-time worker. */
-    static final List<String> GRID_DUTIES = List.of("head", "fulltime", "backup", "parttime");
+    /** The duties that make a grid one's own: its head (专属网格长), full-time worker, backup, part-time worker. */
+    public static final List<String> GRID_DUTIES = List.of("head", "fulltime", "backup", "parttime");
 
     public record Member(String username, String displayName, String duty, String region, String departmentCode, boolean onDuty,
             String absentUntil) {
@@ -200,45 +201,45 @@ public class Staffing {
         }
     }
 
+    /** A child region's assignments of some duties: how many of each duty, and in how many regions (grids) they are. */
+    public record Duties(Map<String, Long> byDuty, long regions) {
+    }
+
     /**
-     * How many assignments of these duties each child region holds: {@code prefixes} maps a child's code to the code
-     * prefixes of its regions (a district's streets may carry other prefixes than its own code).
+     * The assignments of these duties each child region holds: {@code prefixes} maps a child's code to the code prefixes
+     * of its regions (a district's streets may carry other prefixes than its own code). One scan: per duty, and per child.
      */
-    public Map<String, Map<String, Long>> dutyCounts(Map<String, List<String>> prefixes, java.util.Collection<String> duties) {
+    public Map<String, Duties> dutyCounts(Map<String, List<String>> prefixes, java.util.Collection<String> duties) {
         List<String> child = new ArrayList<>();
         List<String> prefix = new ArrayList<>();
         prefixes.forEach((c, ps) -> ps.forEach(p -> {
             child.add(c);
             prefix.add(p);
         }));
-        Map<String, Map<String, Long>> out = new java.util.LinkedHashMap<>();
-        prefixes.keySet().forEach(c -> out.put(c, new TreeMap<>()));
-        if (child.isEmpty()) {
-            return out;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EventSql.DUTY_COUNTS)) {
-            ps.setArray(1, c.createArrayOf("text", child.toArray()));
-            ps.setArray(2, c.createArrayOf("text", prefix.toArray()));
-            ps.setArray(3, c.createArrayOf("text", duties.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
-                }
-            }
-            try (PreparedStatement g = c.prepareStatement(EventSql.DUTY_GRIDS)) { // "grids": the regions holding one of them
-                g.setArray(1, c.createArrayOf("text", child.toArray()));
-                g.setArray(2, c.createArrayOf("text", prefix.toArray()));
-                g.setArray(3, c.createArrayOf("text", duties.toArray()));
-                try (ResultSet rs = g.executeQuery()) {
+        Map<String, Map<String, Long>> byDuty = new java.util.LinkedHashMap<>();
+        Map<String, Long> regionsOf = new java.util.HashMap<>();
+        prefixes.keySet().forEach(c -> byDuty.put(c, new TreeMap<>()));
+        if (!child.isEmpty()) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(EventSql.DUTY_COUNTS)) {
+                ps.setArray(1, c.createArrayOf("text", child.toArray()));
+                ps.setArray(2, c.createArrayOf("text", prefix.toArray()));
+                ps.setArray(3, c.createArrayOf("text", duties.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.get(rs.getString(1)).put("grids", rs.getLong(2));
+                        if (rs.getString(2) == null) { // the child's own row of the grouping sets
+                            regionsOf.put(rs.getString(1), rs.getLong(4));
+                        } else {
+                            byDuty.get(rs.getString(1)).put(rs.getString(2), rs.getLong(3));
+                        }
                     }
                 }
+            } catch (SQLException e) {
+                throw new IllegalStateException("duty counts failed: " + e.getMessage(), e);
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("duty counts failed: " + e.getMessage(), e);
         }
+        Map<String, Duties> out = new java.util.LinkedHashMap<>();
+        byDuty.forEach((c, m) -> out.put(c, new Duties(m, regionsOf.getOrDefault(c, 0L))));
+        return out;
     }
 
     /** One of a staff member's assignments: a region and the duty she holds there. */

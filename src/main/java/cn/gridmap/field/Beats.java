@@ -72,25 +72,12 @@ public class Beats implements IntakeListener {
             ps.setString(6, station == null || station.isBlank() ? null : station.trim());
             ps.setDouble(7, MIN_SHARE);
             ArrayNode features = JSON.createArrayNode();
-            List<String> officers = new ArrayList<>();
-            List<ObjectNode> props = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ObjectNode f = feature(rs);
-                    features.add(f);
-                    props.add((ObjectNode) f.get("properties"));
-                    if (rs.getString(5) != null) {
-                        officers.add(rs.getString(5));
-                    }
+                    features.add(feature(rs));
                 }
             }
-            Map<String, String> names = accounts.displayNames(officers);
-            for (ObjectNode p : props) {
-                JsonNode o = p.get("officer");
-                if (o != null && o.isObject()) {
-                    ((ObjectNode) o).put("name", names.get(o.get("username").asText()));
-                }
-            }
+            nameOfficers(features);
             ObjectNode fc = GeoJson.featureCollection(features);
             fc.put("numberMatched", features.size());
             return fc;
@@ -112,15 +99,24 @@ public class Beats implements IntakeListener {
                     throw ApiException.notFound("no police beat " + code);
                 }
                 ObjectNode f = feature(rs);
-                JsonNode o = f.get("properties").get("officer");
-                if (o != null && o.isObject()) {
-                    ((ObjectNode) o).put("name", accounts.displayNames(List.of(o.get("username").asText())).get(o.get("username").asText()));
-                }
+                nameOfficers(List.of(f));
                 return f;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("beat " + code + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Each beat's officer gets her display name (one lookup for them all). */
+    private void nameOfficers(Iterable<JsonNode> features) {
+        List<ObjectNode> officers = new ArrayList<>();
+        features.forEach(f -> {
+            if (f.path("properties").get("officer") instanceof ObjectNode o) {
+                officers.add(o);
+            }
+        });
+        Map<String, String> names = accounts.displayNames(officers.stream().map(o -> o.get("username").asText()).toList());
+        officers.forEach(o -> o.put("name", names.get(o.get("username").asText())));
     }
 
     private static ObjectNode feature(ResultSet rs) throws SQLException {

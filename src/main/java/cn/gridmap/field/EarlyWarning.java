@@ -204,10 +204,9 @@ public class EarlyWarning {
     private Map<String, Map<LocalDate, Integer>> counts(Caller caller, Level level, LocalDate from, LocalDate to) {
         Map<String, Map<LocalDate, Integer>> out = new HashMap<>();
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
-                PreparedStatement ps = sc.connection().prepareStatement(level == Level.DISTRICT ? FieldSql.DAILY_COUNTS_BY_DISTRICT : FieldSql.DAILY_COUNTS)) {
-            ps.setInt(1, level == Level.DISTRICT ? 6 : level.codeLength());
-            ps.setTimestamp(2, Timestamp.from(from.atStartOfDay(WorkClock.CITY).toInstant()));
-            ps.setTimestamp(3, Timestamp.from(to.atStartOfDay(WorkClock.CITY).toInstant()));
+                PreparedStatement ps = sc.connection().prepareStatement(FieldSql.dailyCounts(level))) {
+            ps.setTimestamp(1, Timestamp.from(from.atStartOfDay(WorkClock.CITY).toInstant()));
+            ps.setTimestamp(2, Timestamp.from(to.atStartOfDay(WorkClock.CITY).toInstant()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getString(1) + "|" + rs.getString(2), k -> new HashMap<>()).put(rs.getDate(3).toLocalDate(), rs.getInt(4));

@@ -1,6 +1,7 @@
 package cn.gridmap.field;
 
 import cn.gridmap.geo.Srid;
+import cn.gridmap.region.Level;
 
 /** Every statement of the field capability, bound parameters only. */
 final class FieldSql {
@@ -75,11 +76,15 @@ final class FieldSql {
             + "GROUP BY 1, 2";
 
     // ------------------------------------------------------------------ early warning
-    /** Daily counts per unit and class, voided reports left out (params: unit code length, from, to). */
-    static final String DAILY_COUNTS = "SELECT left(e.microgrid_code, ?) AS unit, e.class_code, (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS day, "
-            + "count(*) FROM event e WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.state <> 'voided' GROUP BY 1, 2, 3";
-    static final String DAILY_COUNTS_BY_DISTRICT = "SELECT e.district_code AS unit, e.class_code, (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date "
-            + "AS day, count(*) FROM event e WHERE ? > 0 AND e.occurred_at >= ? AND e.occurred_at < ? AND e.state <> 'voided' GROUP BY 1, 2, 3";
+    /**
+     * Daily counts per unit and class, voided reports left out (params: from, to); the unit is a district by its code
+     * (镇江新区's streets carry other prefixes), a lower level by the prefix of that length of the micro-grid code.
+     */
+    static String dailyCounts(Level level) {
+        String unit = level == Level.DISTRICT ? "e.district_code" : "left(e.microgrid_code, " + level.codeLength() + ")";
+        return "SELECT " + unit + " AS unit, e.class_code, (e.occurred_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) FROM event e "
+                + "WHERE e.occurred_at >= ? AND e.occurred_at < ? AND e.state <> 'voided' GROUP BY 1, 2, 3";
+    }
     /** Grids that share an edge (a boundary of positive length), each pair once. */
     static final String GRID_ADJACENCY = "SELECT a.code, b.code FROM region a JOIN region b ON b.level = 'grid' AND b.generation_high IS NULL "
             + "AND a.geom && b.geom AND a.code < b.code AND ST_Relate(a.geom, b.geom, 'F***1****') WHERE a.level = 'grid' AND a.generation_high IS NULL";

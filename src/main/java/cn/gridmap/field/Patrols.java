@@ -53,8 +53,6 @@ public class Patrols {
     /** How far ahead of the server's clock a phone's time may be, and how old a queued action may be. */
     private static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
     private static final Duration OLDEST = Duration.ofDays(7);
-    /** The duties that make a grid "mine" on the phone. */
-    private static final Set<String> GRID_DUTIES = Set.of("head", "fulltime", "parttime", "backup");
 
     private final DataSource dataSource;
     private final PointLookupService lookup;
@@ -81,7 +79,7 @@ public class Patrols {
     /** POST /api/patrols {clientId?, lon, lat, at?}. */
     public Patrol start(Caller caller, JsonNode body) {
         JsonNode b = object(body, "{clientId?, lon, lat, at?}");
-        String key = clientKey(b);
+        String key = EventService.clientKey(b);
         double lon = number(b, "lon");
         double lat = number(b, "lat");
         Instant at = time(b.get("at"), "at");
@@ -250,7 +248,7 @@ public class Patrols {
         Instant to = monday.plusWeeks(1).atStartOfDay(WorkClock.CITY).toInstant();
         Map<String, String> grids = new LinkedHashMap<>();
         for (Staffing.Assignment a : staffing.assignments(caller.name())) {
-            if (GRID_DUTIES.contains(a.duty()) && a.regionCode().length() == 15) {
+            if (Staffing.GRID_DUTIES.contains(a.duty()) && a.regionCode().length() == 15) {
                 grids.putIfAbsent(a.regionCode(), a.duty());
             }
         }
@@ -437,11 +435,6 @@ public class Patrols {
             throw ApiException.badRequest("send a JSON object " + shape);
         }
         return body;
-    }
-
-    /** The phone's own key for a queued action (a UUID or similar), or null. */
-    static String clientKey(JsonNode b) {
-        return EventService.clientKeyOf(b);
     }
 
     static double number(JsonNode b, String name) {

@@ -89,7 +89,7 @@ public class Sanguan {
         if (note != null && note.length() > 2000) {
             throw ApiException.badRequest("note is longer than 2000 characters");
         }
-        String key = Patrols.clientKey(b);
+        String key = EventService.clientKey(b);
         RegionRecord g = regions.get(grid);
         String district = g.chain().get(1).code();
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
@@ -181,7 +181,7 @@ public class Sanguan {
                 }
                 return new Stats(r.code(), r.name(), r.level(), f, t, null, members);
             }
-            Map<String, Map<String, Long>> staff = staffing.dutyCounts(v.prefixes(), DUTIES);
+            Map<String, Staffing.Duties> staff = staffing.dutyCounts(v.prefixes(), DUTIES);
             Map<String, Map<String, long[]>> acts = new LinkedHashMap<>();
             List<String> child = new ArrayList<>();
             List<String> prefix = new ArrayList<>();
@@ -203,9 +203,7 @@ public class Sanguan {
             }
             List<Child> out = new ArrayList<>();
             for (RegionRecord k : v.children().values()) {
-                Map<String, Long> members = new TreeMap<>(staff.getOrDefault(k.code(), Map.of()));
-                long withMembers = members.getOrDefault("grids", 0L);
-                members.remove("grids");
+                Staffing.Duties members = staff.get(k.code());
                 Map<String, Long> byKind = new TreeMap<>();
                 long gridsActive = 0;
                 long attendees = 0;
@@ -215,7 +213,7 @@ public class Sanguan {
                     attendees += e.getValue()[2];
                 }
                 long grids = k.level().equals("grid") ? 1 : k.descendantCounts() == null ? 0 : k.descendantCounts().getOrDefault("grid", 0L);
-                out.add(new Child(k.code(), k.name(), k.level(), grids, withMembers, members, byKind, gridsActive, attendees));
+                out.add(new Child(k.code(), k.name(), k.level(), grids, members.regions(), members.byDuty(), byKind, gridsActive, attendees));
             }
             return new Stats(r.code(), r.name(), r.level(), f, t, out, null);
         } catch (SQLException e) {

@@ -50,7 +50,7 @@ public class Volunteers {
             throw ApiException.badRequest("text is required: what you saw");
         }
         String attachment = b.path("attachment").isTextual() ? b.get("attachment").asText() : null;
-        EventService.Extra extra = new EventService.Extra(null, null, null, null, null, null, EventService.clientKeyOf(b), attachment);
+        EventService.Extra extra = new EventService.Extra(null, null, null, null, null, null, EventService.clientKey(b), attachment);
         return events.intake(caller, b.path("classCode").asText(null), Patrols.number(b, "lon", null), Patrols.number(b, "lat", null), null, null,
                 text, SOURCE, Patrols.number(b, "accuracyMeters", null), extra);
     }

@@ -345,7 +345,8 @@ public final class HierarchyGenerator {
         return official;
     }
 
-    private static double[][] kMeans(List<double[]> pts, int k, Random rnd) {
+    /** k-means++ seeding and Lloyd's rounds, in plane metres; the centres are distinct (a Voronoi diagram merges equal ones). */
+    static double[][] kMeans(List<double[]> pts, int k, Random rnd) {
         int n = pts.size();
         double[][] c = new double[k][];
         // k-means++ seeding

@@ -27,6 +27,7 @@ import org.locationtech.jts.triangulate.VoronoiDiagramBuilder;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.Geometries;
+import cn.gridmap.geo.LocalPlane;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -173,10 +174,12 @@ public class SyntheticBeats {
         if (k == 1) {
             return List.of(Geometries.toMultiPolygon(s.geom(), Geometries.STORAGE));
         }
-        double[][] centres = kMeans(s.grids(), k, rnd);
+        // the generator's own k-means, in the city's plane (metres), the centres back in WGS84
+        double[][] centres = HierarchyGenerator.kMeans(s.grids().stream().map(LocalPlane::forward).toList(), k, rnd);
         List<Coordinate> sites = new ArrayList<>();
         for (double[] p : centres) {
-            sites.add(new Coordinate(p[0], p[1]));
+            double[] ll = LocalPlane.inverse(p);
+            sites.add(new Coordinate(ll[0], ll[1]));
         }
         VoronoiDiagramBuilder v = new VoronoiDiagramBuilder();
         v.setSites(sites);
@@ -195,41 +198,5 @@ public class SyntheticBeats {
         out.sort(Comparator.comparingDouble((Geometry g) -> -Math.round(g.getInteriorPoint().getY() * 50) / 50.0)
                 .thenComparingDouble(g -> g.getInteriorPoint().getX()));
         return out;
-    }
-
-    /** Lloyd's k-means from k distinct seeded starting points; 25 rounds. */
-    static double[][] kMeans(List<double[]> pts, int k, Random rnd) {
-        List<double[]> pool = new ArrayList<>(pts);
-        java.util.Collections.shuffle(pool, rnd);
-        double[][] c = new double[k][];
-        for (int i = 0; i < k; i++) {
-            c[i] = pool.get(i % pool.size()).clone();
-        }
-        int[] of = new int[pts.size()];
-        for (int round = 0; round < 25; round++) {
-            for (int i = 0; i < pts.size(); i++) {
-                double best = Double.MAX_VALUE;
-                for (int j = 0; j < k; j++) {
-                    double dx = pts.get(i)[0] - c[j][0];
-                    double dy = pts.get(i)[1] - c[j][1];
-                    if (dx * dx + dy * dy < best) {
-                        best = dx * dx + dy * dy;
-                        of[i] = j;
-                    }
-                }
-            }
-            double[][] sum = new double[k][3];
-            for (int i = 0; i < pts.size(); i++) {
-                sum[of[i]][0] += pts.get(i)[0];
-                sum[of[i]][1] += pts.get(i)[1];
-                sum[of[i]][2]++;
-            }
-            for (int j = 0; j < k; j++) {
-                if (sum[j][2] > 0) {
-                    c[j] = new double[] {sum[j][0] / sum[j][2], sum[j][1] / sum[j][2]};
-                }
-            }
-        }
-        return c;
     }
 }
