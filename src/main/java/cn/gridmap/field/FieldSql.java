@@ -67,10 +67,13 @@ final class FieldSql {
     static final String ACTIVITY = ACTIVITY_COLUMNS + "WHERE id = ?";
     /** Params: prefix LIKE pattern, from, to, limit. */
     static final String ACTIVITIES = ACTIVITY_COLUMNS + "WHERE grid_code LIKE ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?";
-    /** Per child: kind, activities, grids with one, attendees (params: children, prefixes, from, to). */
+    /**
+     * Per child and kind the activities; per child (kind NULL) the grids with one and the attendees (params: children,
+     * prefixes, from, to).
+     */
     static final String ACTIVITIES_BY_CHILD = "SELECT c.child, a.kind, count(*), count(DISTINCT a.grid_code), coalesce(sum(a.attendees), 0) "
             + "FROM unnest(?::text[], ?::text[]) AS c (child, prefix) JOIN sanguan_activity a ON a.grid_code LIKE c.prefix || '%' "
-            + "WHERE a.at >= ? AND a.at < ? GROUP BY 1, 2";
+            + "WHERE a.at >= ? AND a.at < ? GROUP BY GROUPING SETS ((c.child, a.kind), (c.child))";
     /** Per member of one grid (params: grid, from, to). */
     static final String ACTIVITIES_BY_MEMBER = "SELECT member, kind, count(*) FROM sanguan_activity WHERE grid_code = ? AND at >= ? AND at < ? "
             + "GROUP BY 1, 2";

@@ -195,8 +195,8 @@ public class Sanguan {
                 ps.setTimestamp(3, Timestamp.from(period[0]));
                 ps.setTimestamp(4, Timestamp.from(period[1]));
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        acts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2),
+                    while (rs.next()) { // a row without a kind: the child's own (its grids with an activity, its attendees)
+                        acts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2) == null ? "" : rs.getString(2),
                                 new long[] {rs.getLong(3), rs.getLong(4), rs.getLong(5)});
                     }
                 }
@@ -205,13 +205,16 @@ public class Sanguan {
             for (RegionRecord k : v.children().values()) {
                 Staffing.Duties members = staff.get(k.code());
                 Map<String, Long> byKind = new TreeMap<>();
-                long gridsActive = 0;
-                long attendees = 0;
+                long[] total = {0, 0, 0};
                 for (Map.Entry<String, long[]> e : acts.getOrDefault(k.code(), Map.of()).entrySet()) {
-                    byKind.put(e.getKey(), e.getValue()[0]);
-                    gridsActive = Math.max(gridsActive, e.getValue()[1]);
-                    attendees += e.getValue()[2];
+                    if (e.getKey().isEmpty()) {
+                        total = e.getValue();
+                    } else {
+                        byKind.put(e.getKey(), e.getValue()[0]);
+                    }
                 }
+                long gridsActive = total[1];
+                long attendees = total[2];
                 long grids = k.level().equals("grid") ? 1 : k.descendantCounts() == null ? 0 : k.descendantCounts().getOrDefault("grid", 0L);
                 out.add(new Child(k.code(), k.name(), k.level(), grids, members.regions(), members.byDuty(), byKind, gridsActive, attendees));
             }

@@ -81,6 +81,10 @@ class SanguanTest {
                 + "AND at < '2027-01-01T00:00:00+08'", district + "%"), activities);
         assertTrue(activities > 0, "the synthetic city's members have a record");
         String street = s.getString("children[0].code");
+        assertEquals(EventFixtures.count(owner, "SELECT count(DISTINCT grid_code) FROM sanguan_activity WHERE grid_code LIKE ? "
+                + "AND at >= '2026-01-01T00:00:00+08' AND at < '2027-01-01T00:00:00+08'", street + "%"), s.getLong("children[0].gridsWithActivities"));
+        assertEquals(EventFixtures.count(owner, "SELECT coalesce(sum(attendees), 0) FROM sanguan_activity WHERE grid_code LIKE ? "
+                + "AND at >= '2026-01-01T00:00:00+08' AND at < '2027-01-01T00:00:00+08'", street + "%"), s.getLong("children[0].attendees"));
         assertTrue(s.getLong("children[0].gridsWithMembers") <= s.getLong("children[0].grids"));
         // a grid: its members and what each did
         String[] m = member(2);
