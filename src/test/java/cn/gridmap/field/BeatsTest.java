@@ -94,6 +94,8 @@ class BeatsTest {
                 .getList("id", Long.class).contains(id));
         String other = Logins.token("officer-elsewhere", List.of("liaison"), List.of("321100"), false);
         as(other).post("/api/me/notices/" + id + "/read").then().statusCode(404);
+        as(officer).post("/api/me/notices/first/read").then().statusCode(400);
+        as(officer).queryParam("limit", "many").get("/api/me/notices").then().statusCode(400).body("message", containsString("limit"));
     }
 
     @Test

@@ -141,6 +141,9 @@ class PatrolTest {
         as(other).body(Map.of("lon", p.lon(), "lat", p.lat())).post("/api/patrols").then().statusCode(403);
         as(worker).body(Map.of("lon", p.lon(), "lat", p.lat(), "at", "2020-01-01T08:00:00+08:00")).post("/api/patrols").then().statusCode(400)
                 .body("message", containsString("more than 7 days old"));
+        as(other).get("/api/patrols/" + id).then().statusCode(404); // outside her scope
+        as(worker).body(Map.of("at", "yesterday")).post("/api/patrols/" + id + "/stop").then().statusCode(400).body("message", containsString("ISO 8601"));
+        as(worker).get("/api/patrols/first").then().statusCode(400).body("message", containsString("number"));
         as(worker).post("/api/patrols/" + id + "/stop").then().statusCode(200);
     }
 

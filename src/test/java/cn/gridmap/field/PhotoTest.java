@@ -110,6 +110,7 @@ class PhotoTest {
         long id = upload(dispatcher, Pictures.jpeg(60, 60, 7), "image/jpeg", other).then().statusCode(201).extract().jsonPath().getLong("id");
         given().header("Authorization", "Bearer " + EventFixtures.workerOf(p)).get("/api/files/" + id).then().statusCode(404);
         given().header("Authorization", "Bearer " + dispatcher).get("/api/files/" + id).then().statusCode(200);
+        given().header("Authorization", "Bearer " + dispatcher).get("/api/files/photo").then().statusCode(400).body("message", containsString("number"));
     }
 
     @Test

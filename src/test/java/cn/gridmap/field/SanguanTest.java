@@ -48,6 +48,12 @@ class SanguanTest {
         List<Long> listed = as(token).queryParam("region", m[2]).get("/api/sanguan/activities").then().statusCode(200).extract().jsonPath()
                 .getList("id", Long.class);
         assertTrue(listed.contains(a.getLong("id")));
+        // outside the grid's district nobody sees it; bad filters are a 400
+        String elsewhere = Logins.token("sanguan-reader-321102", List.of("analyst"), List.of("321102"), false);
+        assertTrue(!as(elsewhere).queryParam("region", m[2]).get("/api/sanguan/activities").then().statusCode(200).extract().jsonPath()
+                .getList("id", Long.class).contains(a.getLong("id")));
+        as(token).queryParam("region", "32").get("/api/sanguan/activities").then().statusCode(400);
+        as(token).queryParam("limit", "0").get("/api/sanguan/activities").then().statusCode(400);
     }
 
     @Test

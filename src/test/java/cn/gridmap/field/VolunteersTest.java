@@ -53,6 +53,12 @@ class VolunteersTest {
                 .extract().jsonPath();
         assertEquals(1, c.getInt("volunteers.find { it.username == 'zy.test-" + community + "' }.tips"));
         assertEquals(1, c.getInt("volunteers.find { it.username == 'zy.test-" + community + "' }.cases"));
+        // outside her district her tips are not counted; bad input is a 400
+        String elsewhere = cn.gridmap.security.Logins.token("contributions-321102", List.of("analyst"), List.of("321102"), false);
+        assertTrue(!as(elsewhere).get("/api/volunteers/contributions").then().statusCode(200).extract().jsonPath()
+                .getList("volunteers.username").contains("zy.test-" + community));
+        as(elsewhere).queryParam("region", "12").get("/api/volunteers/contributions").then().statusCode(400);
+        as(volunteer).queryParam("limit", "x").get("/api/me/tips").then().statusCode(400);
     }
 
     @Test

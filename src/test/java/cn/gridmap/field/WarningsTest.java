@@ -109,6 +109,8 @@ class WarningsTest {
         as(elsewhere).queryParam("date", "2999-01-01").get("/api/warnings").then().statusCode(400).body("message", containsString("future"));
         as(elsewhere).queryParam("date", "soon").get("/api/warnings").then().statusCode(400);
         as(elsewhere).queryParam("class", "9999").get("/api/warnings/hotspots").then().statusCode(400);
+        as(elsewhere).queryParam("level", "planet").get("/api/warnings/map").then().statusCode(400);
+        as(elsewhere).queryParam("week", "2999-01-01").get("/api/warnings/hotspots").then().statusCode(400);
     }
 
     @TestHTTPResource("/")
