@@ -55,6 +55,7 @@ window.gridmapApi = (function () {
     mapConfig: () => json('api/map-config'),
     region: (code) => json('api/regions/' + encodeURIComponent(code)),
     regionGeometry: (code) => json('api/regions/' + encodeURIComponent(code) + '/geometry'),
+    dashboard: (code) => json('api/regions/' + encodeURIComponent(code) + '/dashboard'),
     labels: (level, bbox, signal) => json('api/regions/labels?level=' + level
         + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(5)).join(',') : ''), signal),
     search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),

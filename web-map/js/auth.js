@@ -68,7 +68,9 @@ window.gridmapAuth = (function () {
     // the planner's map: Leaflet-Geoman (free) edits one line at a time (the server does the geometry); it loads
     // before the map is made, so that the map gets its editing toolkit
     const editing = has(['admin', 'planner']) ? ['vendor/leaflet-geoman/leaflet-geoman.min.js'] : [];
-    const scripts = ['js/api.js', ...editing, 'js/map.js', 'js/elements.js', 'js/edit.js', 'js/history.js', 'js/events.js'];
+    // 一网统管 三级平台: for the centres (dispatchers) and analysts
+    const dashboard = has(['admin', 'dispatcher', 'analyst']) ? ['js/dashboard.js'] : [];
+    const scripts = ['js/api.js', ...editing, 'js/map.js', 'js/elements.js', 'js/edit.js', 'js/history.js', 'js/events.js', ...dashboard];
     await loadScripts(scripts);
   }
 

@@ -176,6 +176,8 @@
     if (q.kind === 'patrol-stop') loadGrids();
     if (q.kind === 'transition' && state.open && state.open.id === body.id) { state.open = body; renderSheet(); }
     if (q.kind === 'transition' || q.kind === 'report') loadEvents();
+    if (q.kind === 'dispute') disputeDone(body);
+    if (q.kind === 'visit') { state.visited = (state.visited || []).concat(body.personId); loadCare(); }
   }
 
   function setOnline(on) {
@@ -401,6 +403,73 @@
     };
   }
 
+  // ---------------------------------------------------------------- 矛盾纠纷受理: received here, routed by the service
+  const DISPUTE_STATES = { routed: '已分流', accepted: '调解中', resolved: '调解成功', failed: '调解不成', evaluated: '已回访' };
+
+  async function renderDisputeForm() {
+    const types = await read('api/dispute-types').catch(() => null);
+    if (!types || state.volunteer) { $('#dispute-card').hidden = true; return; }
+    $('#dispute-type').innerHTML = types.map((t) => '<option value="' + esc(t.code) + '">' + esc(t.name) + '</option>').join('');
+    $('#dispute-form').onsubmit = async (ev) => {
+      ev.preventDefault();
+      const f = ev.target;
+      const p = (await locate()) || state.position;
+      if (!p) { $('#dispute-result').textContent = '没有位置'; return; }
+      const parties = [{ name: f.name1.value.trim() }];
+      if (f.phone1.value.trim()) parties[0].phone = f.phone1.value.trim();
+      if (f.name2.value.trim()) parties.push({ name: f.name2.value.trim() });
+      const body = { type: f.type.value, description: f.description.value.trim(), lon: Number(p.lon.toFixed(7)), lat: Number(p.lat.toFixed(7)),
+        parties, clientId: uuid() };
+      if (f.amount.value !== '') body.amount = Number(f.amount.value);
+      enqueue({ kind: 'dispute', label: '纠纷 ' + f.type.selectedOptions[0].textContent, method: 'POST', path: 'api/disputes', body });
+      $('#dispute-result').textContent = state.online ? '提交中…' : '离线：已保存，联网后自动发送';
+      f.reset();
+    };
+  }
+
+  function disputeDone(d) {
+    state.dispute = d;
+    $('#dispute-result').innerHTML = '已受理 ' + esc(d.code) + '：' + esc(DISPUTE_STATES[d.state] || d.state) + '至 <b>' + esc(d.routedTo.name)
+      + '</b>（' + esc({ simple: '简单', general: '一般', complex: '复杂' }[d.tier]) + '，' + d.limitDays + ' 个工作日内，限 '
+      + esc(d.dueAt.substring(0, 16).replace('T', ' ')) + '）';
+  }
+
+  // ---------------------------------------------------------------- 特殊人群走访: the visits due and overdue in my grids
+  const TAGS = { elderly_alone: '空巢独居老人', left_behind_child: '留守儿童', disabled: '残疾人', released_prisoner: '刑满释放人员',
+    community_correction: '社区矫正对象', mental_disorder: '严重精神障碍患者', drug_user: '吸毒人员', key_youth: '重点青少年' };
+
+  async function loadCare() {
+    try {
+      state.care = await read('api/care/due?limit=200');
+    } catch (e) {
+      state.care = null;
+      $('#care-counts').textContent = '无法读取：' + e.message;
+      return;
+    }
+    renderCare();
+  }
+
+  function renderCare() {
+    const c = state.care;
+    $('#care-counts').textContent = '逾期 ' + c.counts.overdue + ' 人 · 七日内到期 ' + c.counts.due + ' 人 · 正常 ' + c.counts.ok + ' 人';
+    $('#care-list').innerHTML = c.people.map((p) => '<li data-id="' + p.personId + '" class="' + p.state + '"><b>' + esc(p.name) + '</b> '
+      + p.tags.map((t) => '<span class="tag">' + esc(TAGS[t] || t) + '</span>').join(' ')
+      + '<br><small>' + esc(p.address) + '</small><br><small>' + (p.state === 'overdue' ? '逾期 ' + p.daysOverdue + ' 天' : '到期 ' + esc(p.dueAt))
+      + ' · 每 ' + p.everyDays + ' 天 · 上次 ' + (p.lastVisitAt ? esc(p.lastVisitAt.substring(0, 10)) : '未走访') + '</small>'
+      + '<button type="button" class="visit">已走访</button></li>').join('') || '<li class="hint">暂无到期走访</li>';
+    $('#care-list').querySelectorAll('button.visit').forEach((b) => {
+      b.onclick = async () => {
+        const li = b.closest('li');
+        const p = (await locate()) || state.position;
+        const body = { personId: Number(li.dataset.id), kind: 'home', clientId: uuid() };
+        if (p && p.accuracy) { body.lon = Number(p.lon.toFixed(7)); body.lat = Number(p.lat.toFixed(7)); }
+        enqueue({ kind: 'visit', label: '走访 ' + li.querySelector('b').textContent, method: 'POST', path: 'api/care/visits', body });
+        b.disabled = true;
+        b.textContent = state.online ? '已记录' : '离线：待发送';
+      };
+    });
+  }
+
   // ---------------------------------------------------------------- patrol
   function patrolKey() { return 'gridmap.m.patrol.' + state.me.username; }
 
@@ -544,6 +613,7 @@
     state.tab = name;
     if (name === 'map') ensureMap();
     if (name === 'events') position().then(loadEvents);
+    if (name === 'care') loadCare();
   }
 
   async function enter() {
@@ -570,6 +640,9 @@
     if (!state.volunteer) await loadGrids();
     state.classes = await read('api/event-classes').catch(() => []);
     renderClasses();
+    await renderDisputeForm();
+    // 特殊人群 are personal data: the tab is there for grid workers with the pii right
+    $('nav button[data-tab="care"]').hidden = !(me.pii && me.roles.includes('gridworker'));
     await position();
     await loadEvents();
     flush();

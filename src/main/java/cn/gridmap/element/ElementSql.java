@@ -21,6 +21,10 @@ public final class ElementSql {
      * The statistics each element table feeds, per micro-grid, written once for the full rebuild and for an
      * import's refresh. {@code %1$s} is a filter on the micro-grid code ("AND microgrid_code IN (…)", or empty).
      */
+    /** People with any of the tags in micro-grids matching any of the patterns, with their house (params: tags, LIKE patterns). */
+    static final String TAGGED_PEOPLE = "SELECT p.id, p.name, p.gender, p.birth_date, p.tags, h.address, ST_X(h.geom), ST_Y(h.geom), p.district_code, "
+            + "p.microgrid_code FROM person p JOIN house h ON h.id = p.house_id WHERE p.tags <> '{}' AND p.tags && ?::text[] "
+            + "AND p.microgrid_code LIKE ANY (?::text[]) ORDER BY p.microgrid_code, p.id";
     /** person → people, registered, migrant (as n, registered, migrant). */
     private static final String PEOPLE = "SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered, "
             + "count(*) FILTER (WHERE residence = 'migrant') migrant FROM person WHERE TRUE %1$s GROUP BY 1";

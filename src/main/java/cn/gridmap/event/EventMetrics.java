@@ -117,6 +117,22 @@ public class EventMetrics {
         return new Result(level, region, a.toString(), b.toString(), items.size(), items);
     }
 
+    /** The counts of regions that partition a wider one, added up, with the wider one's rates (a dashboard's total). */
+    public static RegionMetrics sum(String code, java.util.Collection<RegionMetrics> parts) {
+        long[] t = new long[17];
+        for (RegionMetrics m : parts) {
+            Counts n = m.counts();
+            long[] v = {n.reported(), n.registered(), n.voided(), n.suspended(), n.dispatched(), n.dispatchedOnTime(), n.handled(), n.reworked(),
+                n.dueToClose(), n.closed(), n.closedOnTime(), n.overdue(), n.hotline(), n.hotlineRespondedOnTime(), n.hotlineRated(),
+                n.hotlineSolved(), n.hotlineSatisfied()};
+            for (int i = 0; i < t.length; i++) {
+                t[i] += v[i];
+            }
+        }
+        Counts n = new Counts(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12], t[13], t[14], t[15], t[16]);
+        return new RegionMetrics(code, n, rates(n), null);
+    }
+
     /** The rates from the counts (docs/event-metrics.md); null where the denominator is 0. */
     static Rates rates(Counts n) {
         long needDispatch = n.registered();

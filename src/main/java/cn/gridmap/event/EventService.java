@@ -510,8 +510,8 @@ public class EventService {
         }
     }
 
-    /** 张** : the surname only. */
-    static String maskName(String name) {
+    /** 张** : the surname only (a reporter's, a dispute party's, a tagged person's name on the wire). */
+    public static String maskName(String name) {
         return name == null || name.isEmpty() ? name : name.substring(0, 1) + "*".repeat(Math.max(1, name.length() - 1));
     }
 

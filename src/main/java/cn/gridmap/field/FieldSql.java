@@ -78,6 +78,64 @@ final class FieldSql {
     static final String ACTIVITIES_BY_MEMBER = "SELECT member, kind, count(*) FROM sanguan_activity WHERE grid_code = ? AND at >= ? AND at < ? "
             + "GROUP BY 1, 2";
 
+    // ------------------------------------------------------------------ 矛盾纠纷多元化解
+    static final String BODY = "SELECT code, kind, name, region_code, handler FROM dispute_body WHERE kind = ? AND region_code = ?";
+    static final String BEAT_STATION_AT = "SELECT b.code, b.officer, s.code, s.name FROM police_beat b JOIN police_station s ON s.code = b.station_code "
+            + "WHERE ST_Covers(b.geom, " + POINT + ") AND b.officer IS NOT NULL ORDER BY b.code LIMIT 1";
+    static final String NEXT_DISPUTE_CODE = "SELECT nextval('dispute_code_seq')";
+    static final String INSERT_DISPUTE = "INSERT INTO dispute (code, type, tier, description, amount_yuan, parties_count, address, geom, district_code, "
+            + "microgrid_code, state, routed_kind, routed_code, routed_name, handler, rule, received_by, received_at, routed_at, due_at, client_key) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, " + POINT + ", ?, ?, 'routed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    static final String INSERT_PARTY = "INSERT INTO dispute_party (dispute_id, seq, role, name_enc, id_number_enc, id_number_bidx, phone_enc, phone_bidx, "
+            + "district_code, microgrid_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_DISPUTE_LOG = "INSERT INTO dispute_log (dispute_id, at, actor, action, from_state, to_state, note, detail, client_key, "
+            + "district_code, microgrid_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)";
+    static final String DISPUTE_BY_KEY = "SELECT id FROM dispute WHERE received_by = ? AND client_key = ?";
+    static final String DISPUTE_LOG_BY_KEY = "SELECT dispute_id FROM dispute_log WHERE actor = ? AND client_key = ?";
+    private static final String DISPUTE_COLUMNS = "SELECT id, code, type, tier, description, amount_yuan, parties_count, address, ST_X(geom), ST_Y(geom), "
+            + "district_code, microgrid_code, state, outcome, routed_kind, routed_code, routed_name, handler, rule, received_by, received_at, routed_at, "
+            + "due_at, closed_at, closed_on_time, escalations, result, satisfaction, derived FROM dispute ";
+    static final String DISPUTE = DISPUTE_COLUMNS + "WHERE id = ?";
+    static final String DISPUTE_FOR_UPDATE = DISPUTE + " FOR UPDATE";
+    /** Params: prefix LIKE pattern, state (null: any), handler (null: any), from, to, limit. */
+    static final String DISPUTES = DISPUTE_COLUMNS + "WHERE microgrid_code LIKE ? AND (?::text IS NULL OR state = ?) AND (?::text IS NULL OR handler = ?) "
+            + "AND received_at >= ? AND received_at < ? ORDER BY received_at DESC, id DESC LIMIT ?";
+    static final String PARTIES = "SELECT seq, role, name_enc, id_number_enc, phone_enc FROM dispute_party WHERE dispute_id = ? ORDER BY seq";
+    static final String DISPUTE_LOG = "SELECT id, at, actor, action, from_state, to_state, note, detail::text FROM dispute_log WHERE dispute_id = ? "
+            + "ORDER BY at, id";
+    static final String ROUTE_DISPUTE = "UPDATE dispute SET state = 'routed', tier = ?, routed_kind = ?, routed_code = ?, routed_name = ?, handler = ?, "
+            + "rule = ?, routed_at = ?, due_at = ?, closed_at = NULL, closed_on_time = NULL, outcome = NULL, escalations = escalations + 1 WHERE id = ?";
+    static final String ACCEPT_DISPUTE = "UPDATE dispute SET state = 'accepted' WHERE id = ?";
+    static final String CLOSE_DISPUTE = "UPDATE dispute SET state = ?, outcome = ?, closed_at = ?, closed_on_time = ? <= due_at, result = ? WHERE id = ?";
+    static final String EVALUATE_DISPUTE = "UPDATE dispute SET state = 'evaluated', satisfaction = ? WHERE id = ?";
+    /**
+     * Per child, tier and kind of body: received, open, open past due, resolved, failed, closed on time, evaluated, the
+     * sum and number of satisfaction marks (params: now, children, prefixes, from, to); summed per child by the caller.
+     */
+    static final String DISPUTES_BY_CHILD = "SELECT c.child, d.tier, d.routed_kind, count(*), count(*) FILTER (WHERE d.closed_at IS NULL), "
+            + "count(*) FILTER (WHERE d.closed_at IS NULL AND d.due_at < q.now), count(*) FILTER (WHERE d.outcome = 'resolved'), "
+            + "count(*) FILTER (WHERE d.outcome = 'failed'), count(*) FILTER (WHERE d.closed_on_time), count(*) FILTER (WHERE d.state = 'evaluated'), "
+            + "coalesce(sum(d.satisfaction), 0), count(d.satisfaction) "
+            + "FROM (SELECT ?::timestamptz AS now) q CROSS JOIN unnest(?::text[], ?::text[]) AS c (child, prefix) "
+            + "JOIN dispute d ON d.microgrid_code LIKE c.prefix || '%' WHERE d.received_at >= ? AND d.received_at < ? GROUP BY 1, 2, 3";
+
+    // ------------------------------------------------------------------ 特殊人群服务管理
+    static final String CARE_FREQUENCIES = "SELECT tag, name, every_days, source, updated_by, updated_at FROM care_frequency ORDER BY every_days, tag";
+    static final String SET_CARE_FREQUENCY = "UPDATE care_frequency SET every_days = ?, source = ?, updated_by = ?, updated_at = now() WHERE tag = ?";
+    /** Each person's last visit up to a time (params: micro-grid LIKE patterns, until). */
+    static final String LAST_VISITS = "SELECT person_id, max(at) FROM care_visit WHERE microgrid_code LIKE ANY (?::text[]) AND at < ? GROUP BY 1";
+    static final String INSERT_CARE_VISIT = "INSERT INTO care_visit (person_id, visitor, at, kind, note_enc, geom, district_code, microgrid_code, client_key) "
+            + "VALUES (?, ?, ?, ?, ?, ST_SetSRID(ST_MakePoint(?::float8, ?::float8), " + Srid.STORAGE + "), ?, ?, ?) RETURNING id";
+    private static final String CARE_VISIT_COLUMNS = "SELECT id, person_id, visitor, at, kind, note_enc, microgrid_code, derived FROM care_visit ";
+    static final String CARE_VISIT = CARE_VISIT_COLUMNS + "WHERE id = ?";
+    static final String CARE_VISIT_BY_KEY = CARE_VISIT_COLUMNS + "WHERE visitor = ? AND client_key = ?";
+    /** Params: person (null: any) twice, micro-grid LIKE patterns, from, to, limit. */
+    static final String CARE_VISITS = CARE_VISIT_COLUMNS + "WHERE (?::bigint IS NULL OR person_id = ?) AND microgrid_code LIKE ANY (?::text[]) "
+            + "AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?";
+    /** Visits per child (params: children, prefixes, from, to). */
+    static final String CARE_VISITS_BY_CHILD = "SELECT c.child, count(*) FROM unnest(?::text[], ?::text[]) AS c (child, prefix) "
+            + "JOIN care_visit v ON v.microgrid_code LIKE c.prefix || '%' WHERE v.at >= ? AND v.at < ? GROUP BY 1";
+
     // ------------------------------------------------------------------ early warning
     /**
      * Daily counts per unit and class, voided reports left out (params: from, to); the unit is a district by its code

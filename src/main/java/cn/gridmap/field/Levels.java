@@ -48,9 +48,21 @@ final class Levels {
         return new View(r, children, prefixes);
     }
 
-    /** A caller of a narrower scope may look at a wider region: she sees the children inside her scope. */
+    /**
+     * A caller of a narrower scope may look at a wider region: she sees the children inside her scope. A scope lies in
+     * the region when the region is on its chain (a district's code does not start with the city's, and 镇江新区's
+     * streets not with their district's).
+     */
     private static boolean covers(Caller caller, RegionService regions, RegionRecord r) {
-        return caller.scope().codes().stream().anyMatch(s -> s.startsWith(r.code()));
+        return caller.scope().codes().stream().anyMatch(s -> s.startsWith(r.code()) || inside(regions, s, r.code()));
+    }
+
+    private static boolean inside(RegionService regions, String scope, String region) {
+        try {
+            return regions.get(scope).chain().stream().anyMatch(c -> c.code().equals(region));
+        } catch (ApiException e) {
+            return false; // a scope code that is no region (any more)
+        }
     }
 
     static List<String> prefixes(RegionService regions, RegionRecord r) {

@@ -11,6 +11,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import cn.gridmap.web.ApiException;
 import cn.gridmap.web.Params;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,6 +30,28 @@ public class Audit {
 
     public Audit(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    /**
+     * The purpose of an unmasked view, as the audit log keeps it: unmasking needs the pii right (403) and a stated
+     * purpose (400), sent in the X-Purpose header (percent-encoded UTF-8 for Chinese, since headers are Latin-1).
+     */
+    public static String purpose(Caller caller, String purpose) {
+        if (!caller.principal().pii()) {
+            throw new ApiException(403, "unmasking needs the pii right");
+        }
+        if (purpose == null || purpose.isBlank()) {
+            throw ApiException.badRequest("unmasking needs a purpose: send the X-Purpose header (e.g. 入户走访核实身份)");
+        }
+        String p = purpose.trim();
+        if (p.matches(".*%[0-9A-Fa-f]{2}.*")) {
+            try {
+                p = java.net.URLDecoder.decode(p.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("X-Purpose: malformed percent-encoding");
+            }
+        }
+        return p.length() > 500 ? p.substring(0, 500) : p;
     }
 
     /** Writes an entry in its own transaction. */

@@ -32,8 +32,11 @@ public final class Roles {
     /** 平安志愿者: a registered volunteer of her area, who sends tips that become events (source volunteer). */
     public static final String VOLUNTEER = "volunteer";
 
+    /** 调解员: the handler of a dispute body (a people's mediation committee, a 矛调中心, a court's 诉前调解), who takes its disputes. */
+    public static final String MEDIATOR = "mediator";
+
     public static final List<String> ALL = List.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT, SYSTEM,
-            INTAKE, VOLUNTEER);
+            INTAKE, VOLUNTEER, MEDIATOR);
     /** Everyone but other systems: element lists of things (components, organisations, events), statistics, element tiles. */
     public static final Set<String> STAFF = Set.of(ADMIN, PLANNER, APPROVER, DISPATCHER, GRIDWORKER, LIAISON, ANALYST, DEPARTMENT);
     /** Who works with people and their houses (masked; unmasked only with pii and a purpose). */

@@ -43,6 +43,13 @@ class AuthorizationMatrixTest {
     /** Who patrols: grid workers and liaisons (admins in their scope). */
     private static final Set<String> FIELD = Set.of(Roles.ADMIN, Roles.GRIDWORKER, Roles.LIAISON);
 
+    /** 矛盾纠纷多元化解: who receives and follows disputes (the 综治中心, grid workers, liaisons, mediators). */
+    private static final Set<String> DISPUTES = Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.MEDIATOR);
+    /** 特殊人群: who visits and follows the tagged people. */
+    private static final Set<String> CARE = Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER);
+    /** Operations that also need the pii right: the roles are called with it (without it, the allowed roles get a 403 too). */
+    private static final Set<String> NEEDS_PII = Set.of("GET /api/care/due", "POST /api/care/visits", "GET /api/care/visits");
+
     /** Who may call what ("METHOD path" → roles; PUBLIC = no token needed). */
     private static final Map<String, Set<String>> TABLE = new LinkedHashMap<>();
 
@@ -148,6 +155,21 @@ class AuthorizationMatrixTest {
         TABLE.put("POST /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.LIAISON));
         TABLE.put("GET /api/sanguan/activities", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
         TABLE.put("GET /api/regions/{code}/sanguan", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.ANALYST));
+        TABLE.put("POST /api/disputes", DISPUTES);
+        TABLE.put("GET /api/disputes", DISPUTES);
+        TABLE.put("GET /api/disputes/{id}", DISPUTES);
+        TABLE.put("GET /api/disputes/{id}/log", DISPUTES);
+        TABLE.put("POST /api/disputes/{id}/actions", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.LIAISON, Roles.MEDIATOR));
+        TABLE.put("GET /api/dispute-types", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.MEDIATOR, Roles.ANALYST));
+        TABLE.put("GET /api/regions/{code}/disputes", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.LIAISON, Roles.MEDIATOR,
+                Roles.ANALYST));
+        TABLE.put("GET /api/care/frequencies", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.ANALYST));
+        TABLE.put("PUT /api/care/frequencies/{tag}", ADMIN);
+        TABLE.put("GET /api/care/due", CARE);
+        TABLE.put("POST /api/care/visits", Set.of(Roles.ADMIN, Roles.GRIDWORKER));
+        TABLE.put("GET /api/care/visits", CARE);
+        TABLE.put("GET /api/regions/{code}/care", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.GRIDWORKER, Roles.ANALYST));
+        TABLE.put("GET /api/regions/{code}/dashboard", Set.of(Roles.ADMIN, Roles.DISPATCHER, Roles.ANALYST));
         TABLE.put("GET /api/warnings", STAFF);
         TABLE.put("GET /api/warnings/map", STAFF);
         TABLE.put("GET /api/warnings/hotspots", STAFF);
@@ -173,7 +195,8 @@ class AuthorizationMatrixTest {
     private static final Map<String, String> PARAMS = Map.ofEntries(Map.entry("code", "321100"), Map.entry("username", "nobody-here"),
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
             Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"),
-            Map.entry("stage", "handle"), Map.entry("format", "json"), Map.entry("token", "none"));
+            Map.entry("stage", "handle"), Map.entry("format", "json"), Map.entry("token", "none"),
+            Map.entry("tag", "no_such_tag"));
 
     @BeforeEach
     void anonymousUnlessSaid() {
@@ -200,8 +223,10 @@ class AuthorizationMatrixTest {
         ops.putAll(EXTRA);
 
         Map<String, String> tokens = new LinkedHashMap<>();
+        Map<String, String> piiTokens = new LinkedHashMap<>();
         for (String role : Roles.ALL) {
             tokens.put(role, Logins.token("matrix-" + role, List.of(role), List.of("321100"), false));
+            piiTokens.put(role, Logins.token("matrix-pii-" + role, List.of(role), List.of("321100"), true));
         }
         List<String> wrong = new ArrayList<>();
         int calls = 0;
@@ -228,7 +253,7 @@ class AuthorizationMatrixTest {
             if (pub) {
                 continue;
             }
-            for (Map.Entry<String, String> t : tokens.entrySet()) {
+            for (Map.Entry<String, String> t : (NEEDS_PII.contains(op.getKey()) ? piiTokens : tokens).entrySet()) {
                 int status = call(op.getKey(), t.getValue());
                 calls++;
                 boolean allowed = op.getValue().contains(t.getKey());

@@ -41,6 +41,15 @@ public final class Logins {
         });
     }
 
+    /** A staff member of the synthetic city given a password and the pii right, logged in: her access token. */
+    public static String staffWithPii(String username) {
+        return TOKENS.computeIfAbsent(username + "+pii", k -> {
+            given().header("Authorization", "Bearer " + AsAdmin.adminToken()).contentType(ContentType.JSON)
+                    .body(Map.of("password", password(username), "pii", true)).patch("/api/users/" + username).then().statusCode(200);
+            return login(username, password(username));
+        });
+    }
+
     /** Logs in with the password grant; the access token. */
     public static String login(String username, String password) {
         return given().header("Authorization", "").contentType(ContentType.URLENC).formParam("grant_type", "password")
