@@ -56,6 +56,9 @@ window.gridmapApi = (function () {
     region: (code) => json('api/regions/' + encodeURIComponent(code)),
     regionGeometry: (code) => json('api/regions/' + encodeURIComponent(code) + '/geometry'),
     dashboard: (code) => json('api/regions/' + encodeURIComponent(code) + '/dashboard'),
+    // 矛盾纠纷: a region's newest disputes, and a step of one
+    disputes: (region) => send('GET', 'api/disputes?limit=30&region=' + encodeURIComponent(region)),
+    disputeAction: (id, body) => send('POST', 'api/disputes/' + encodeURIComponent(id) + '/actions', body),
     labels: (level, bbox, signal) => json('api/regions/labels?level=' + level
         + (bbox ? '&bbox=' + bbox.map((v) => v.toFixed(5)).join(',') : ''), signal),
     search: (q) => json('api/regions/search?limit=12&q=' + encodeURIComponent(q)),

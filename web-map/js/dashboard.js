@@ -67,7 +67,43 @@
         + `${w.observed} / 期望 ${w.expected.toFixed(1)} (p=${w.p.toExponential(1)}, ${esc(w.method)})</li>`).join('') + '</ul>' : '');
     panel.querySelectorAll('.path a').forEach((a) => a.addEventListener('click', (ev) => { ev.preventDefault(); drill(a.dataset.code); }));
     panel.querySelectorAll('tr.drill').forEach((tr) => tr.addEventListener('click', () => drill(tr.dataset.code)));
-    await draw(v);
+    panel.insertAdjacentHTML('beforeend', '<h4>矛盾纠纷 Disputes <small>统一受理、分流交办、反馈考评</small></h4><div class="disputes">…</div>');
+    await Promise.all([draw(v), disputes(code)]);
+  }
+
+  // the region's newest disputes, with the steps the centre may take now: escalate a failed mediation, record the
+  // follow-up call's satisfaction (回访考评)
+  const DSTATES = { routed: '已分流', accepted: '调解中', resolved: '调解成功', failed: '调解不成', evaluated: '已回访' };
+  const DACTIONS = { accept: '受理', resolve: '调解成功', fail: '调解不成', escalate: '升级 Escalate', evaluate: '回访 Evaluate' };
+  async function disputes(code) {
+    const box = panel.querySelector('.disputes');
+    try {
+      state.disputes = await api.disputes(code);
+    } catch (e) {
+      state.error = e.message;
+      box.textContent = e.message;
+      return;
+    }
+    const due = (d) => !d.closedAt && new Date(d.dueAt) < new Date();
+    box.innerHTML = state.disputes.length ? '<ul>' + state.disputes.map((d) => `<li data-id="${d.id}" class="${due(d) ? 'overdue' : ''}">`
+      + `<b>${esc(d.typeName)}</b> <span class="code">${esc(d.code)}</span> · ${esc(DSTATES[d.state] || d.state)} · ${esc(d.routedTo.name)}`
+      + `<br><small>${esc({ simple: '简单', general: '一般', complex: '复杂' }[d.tier])} · 限 ${esc(d.dueAt.substring(0, 16).replace('T', ' '))}`
+      + `${due(d) ? ' · 超期' : ''}${d.satisfaction ? ' · 满意度 ' + d.satisfaction : ''}${d.escalations ? ' · 升级 ' + d.escalations : ''}</small>`
+      + d.actions.filter((a) => a === 'escalate' || a === 'evaluate').map((a) => (a === 'evaluate'
+        ? ` <select class="satisfaction">${[5, 4, 3, 2, 1].map((x) => `<option>${x}</option>`).join('')}</select>` : '')
+        + ` <button type="button" class="dact" data-action="${a}">${esc(DACTIONS[a])}</button>`).join('') + '</li>').join('') + '</ul>'
+      : '<p>— 无 none —</p>';
+    box.querySelectorAll('.dact').forEach((b) => b.addEventListener('click', async () => {
+      const li = b.closest('li');
+      const body = { action: b.dataset.action };
+      if (body.action === 'evaluate') body.satisfaction = Number(li.querySelector('.satisfaction').value);
+      try {
+        state.acted = await api.disputeAction(li.dataset.id, body);
+      } catch (e) {
+        state.error = e.message;
+      }
+      await disputes(code);
+    }));
   }
 
   function figure(label, value, note) {

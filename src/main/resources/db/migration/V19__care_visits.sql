@@ -39,14 +39,7 @@ CREATE INDEX care_visit_person_idx ON care_visit (person_id, at DESC);
 CREATE INDEX care_visit_micro_idx ON care_visit (microgrid_code, at);
 CREATE UNIQUE INDEX care_visit_client_key_uq ON care_visit (visitor, client_key) WHERE client_key IS NOT NULL;
 
-ALTER TABLE care_visit ENABLE ROW LEVEL SECURITY;
-CREATE POLICY area_scope ON care_visit USING (
-       '*' = ANY ((SELECT gridmap_scope())::text[])
-    OR district_code = ANY ((SELECT gridmap_scope())::text[])
-    OR left(microgrid_code, 9) = ANY ((SELECT gridmap_scope())::text[])
-    OR left(microgrid_code, 12) = ANY ((SELECT gridmap_scope())::text[])
-    OR left(microgrid_code, 15) = ANY ((SELECT gridmap_scope())::text[])
-    OR microgrid_code = ANY ((SELECT gridmap_scope())::text[]));
+CALL gridmap_area_scope('care_visit');
 
 GRANT SELECT, UPDATE ON care_frequency TO gridmap_app;
 GRANT SELECT, INSERT ON care_visit TO gridmap_app;

@@ -766,8 +766,13 @@ public class Disputes {
             throw ApiException.badRequest("limit must be between 1 and 1000");
         }
         String prefix = region == null || region.isBlank() ? "" : region.trim();
-        if (!prefix.isEmpty() && !prefix.matches("[0-9]{9}|[0-9]{12}|[0-9]{15}|[0-9]{18}")) {
-            throw ApiException.badRequest("region is a street, community, grid or micro-grid code (9 to 18 digits), got '" + region + "'");
+        if (!prefix.isEmpty() && !prefix.matches("[0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15}|[0-9]{18}")) {
+            throw ApiException.badRequest("region is a region code (6 to 18 digits), got '" + region + "'");
+        }
+        // a district by its code (镇江新区's streets carry other prefixes), the city as everything
+        String district = prefix.length() == 6 && !prefix.endsWith("00") ? prefix : null;
+        if (prefix.length() == 6) {
+            prefix = "";
         }
         String s = state == null || state.isBlank() ? null : state.trim();
         if (s != null && !Set.of("routed", "accepted", "resolved", "failed", "evaluated").contains(s)) {
@@ -777,14 +782,16 @@ public class Disputes {
         String handler = mine ? caller.name() : null;
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
                 PreparedStatement ps = sc.connection().prepareStatement(FieldSql.DISPUTES)) {
-            ps.setString(1, prefix + "%");
-            ps.setString(2, s);
-            ps.setString(3, s);
-            ps.setString(4, handler);
-            ps.setString(5, handler);
-            ps.setTimestamp(6, Timestamp.from(period[0]));
-            ps.setTimestamp(7, Timestamp.from(period[1]));
-            ps.setInt(8, limit);
+            ps.setString(1, district);
+            ps.setString(2, district);
+            ps.setString(3, prefix + "%");
+            ps.setString(4, s);
+            ps.setString(5, s);
+            ps.setString(6, handler);
+            ps.setString(7, handler);
+            ps.setTimestamp(8, Timestamp.from(period[0]));
+            ps.setTimestamp(9, Timestamp.from(period[1]));
+            ps.setInt(10, limit);
             List<Dispute> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

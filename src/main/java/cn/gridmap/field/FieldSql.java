@@ -97,8 +97,9 @@ final class FieldSql {
             + "due_at, closed_at, closed_on_time, escalations, result, satisfaction, derived FROM dispute ";
     static final String DISPUTE = DISPUTE_COLUMNS + "WHERE id = ?";
     static final String DISPUTE_FOR_UPDATE = DISPUTE + " FOR UPDATE";
-    /** Params: prefix LIKE pattern, state (null: any), handler (null: any), from, to, limit. */
-    static final String DISPUTES = DISPUTE_COLUMNS + "WHERE microgrid_code LIKE ? AND (?::text IS NULL OR state = ?) AND (?::text IS NULL OR handler = ?) "
+    /** Params: district (null: any) twice, prefix LIKE pattern, state (null: any) twice, handler (null: any) twice, from, to, limit. */
+    static final String DISPUTES = DISPUTE_COLUMNS + "WHERE (?::text IS NULL OR district_code = ?) AND microgrid_code LIKE ? "
+            + "AND (?::text IS NULL OR state = ?) AND (?::text IS NULL OR handler = ?) "
             + "AND received_at >= ? AND received_at < ? ORDER BY received_at DESC, id DESC LIMIT ?";
     static final String PARTIES = "SELECT seq, role, name_enc, id_number_enc, phone_enc FROM dispute_party WHERE dispute_id = ? ORDER BY seq";
     static final String DISPUTE_LOG = "SELECT id, at, actor, action, from_state, to_state, note, detail::text FROM dispute_log WHERE dispute_id = ? "

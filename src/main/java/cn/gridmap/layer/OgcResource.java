@@ -40,6 +40,8 @@ public class OgcResource {
             "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
             "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
             "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions");
+    /** The query parameters of items: Part 1 core, Part 3 filter (and f for the HTML twin). */
+    static final List<String> ITEM_PARAMETERS = List.of("bbox", "limit", "offset", "datetime", "properties", "filter", "filter-lang", "f");
     private final OgcService service;
     private final TileService tiles;
     private final ObjectMapper json;
@@ -149,6 +151,19 @@ public class OgcResource {
             @QueryParam("f") String f, @Context HttpHeaders headers) throws java.io.IOException {
         boolean html = wantsHtml(f, headers);
         OgcCollection c = service.collection(id);
+        // Part 1 (7.15.1): a parameter the API does not define is a 400; names as sent (the framework's map ignores case)
+        String raw = uri.getRequestUri().getRawQuery();
+        for (String part : raw == null ? new String[0] : raw.split("&")) {
+            String q;
+            try {
+                q = java.net.URLDecoder.decode(part.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("malformed percent-encoding in the query: " + e.getMessage());
+            }
+            if (!q.isEmpty() && !ITEM_PARAMETERS.contains(q)) {
+                throw ApiException.badRequest("unknown query parameter '" + q + "'; the items of " + c.id() + " take " + ITEM_PARAMETERS);
+            }
+        }
         int l = Params.integer(limit, "limit", 10);
         int o = Params.integer(offset, "offset", 0);
         if (l < 1 || l > service.maxLimit()) {
@@ -180,6 +195,43 @@ public class OgcResource {
     }
 
     @GET
+    @Path("/collections/{id}/queryables")
+    @Produces({"application/schema+json", MediaType.APPLICATION_JSON})
+    @Operation(summary = "The properties a filter may name, as JSON Schema (OGC API – Features Part 3), so that clients filter on the server")
+    public Response queryables(@PathParam("id") String id, @Context UriInfo uri, @QueryParam("f") String f) {
+        if (f != null && !f.equals("json")) {
+            throw ApiException.badRequest("f must be json for queryables, got '" + f + "'");
+        }
+        OgcCollection c = service.collection(id);
+        Map<String, Object> props = new LinkedHashMap<>();
+        Map<String, Object> geometry = new LinkedHashMap<>();
+        geometry.put("title", "geometry");
+        geometry.put("format", "geometry-any");
+        props.put("geometry", geometry);
+        c.properties().forEach((k, v) -> {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("title", k);
+            switch (v.type()) {
+                case "datetime" -> {
+                    p.put("type", "string");
+                    p.put("format", "date-time");
+                }
+                case "number", "boolean", "string" -> p.put("type", v.type());
+                default -> p.put("type", "string");
+            }
+            props.put(k, p);
+        });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        m.put("$id", TileResource.base(uri) + "/ogc/collections/" + c.id() + "/queryables");
+        m.put("type", "object");
+        m.put("title", c.title());
+        m.put("properties", props);
+        m.put("additionalProperties", false);
+        return Response.ok(m, "application/schema+json").build();
+    }
+
+    @GET
     @Path("/collections/{id}/items/{featureId}")
     @Produces({GEOJSON, MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(summary = "One item as a GeoJSON Feature")
@@ -207,6 +259,8 @@ public class OgcResource {
         m.put("queryables", q);
         m.put("links", List.of(link(base + "/ogc/collections/" + c.id(), "self", "application/json", c.title()),
                 link(base + "/ogc/collections/" + c.id() + "/items", "items", GEOJSON, c.title() + " items"),
+                link(base + "/ogc/collections/" + c.id() + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                        "application/schema+json", "the properties a filter may name"),
                 link(base + "/tiles/" + c.id() + ".json", "related", "application/json", "vector tiles (TileJSON)")));
         return m;
     }

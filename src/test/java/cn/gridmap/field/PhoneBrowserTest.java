@@ -3,7 +3,6 @@ package cn.gridmap.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,8 +43,7 @@ class PhoneBrowserTest {
     DataSource owner;
 
     private String origin() {
-        URI u = URI.create(root);
-        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
+        return Browser.origin(root);
     }
 
     private static Browser phone() throws Exception {

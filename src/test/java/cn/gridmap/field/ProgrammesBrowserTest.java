@@ -3,7 +3,6 @@ package cn.gridmap.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -33,8 +32,7 @@ class ProgrammesBrowserTest {
     DataSource owner;
 
     private String origin() {
-        URI u = URI.create(root);
-        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
+        return Browser.origin(root);
     }
 
     @Test
@@ -105,10 +103,25 @@ class ProgrammesBrowserTest {
             List<?> streets = (List<?>) b.js("return gridmapDashboard.view.children.map((c) => c.code)");
             assertEquals(EventFixtures.count(owner, "SELECT count(*) FROM region WHERE level = 'street' AND generation_high IS NULL AND parent_code = ?", d),
                     streets.size());
-            String street = (String) streets.get(0);
+            // the district's disputes, newest first
+            b.waitFor("gridmapDashboard.disputes !== undefined && document.querySelector('#dashboard-panel .disputes li') !== null", 30);
             b.screenshot("dashboard-district.png");
-            b.driver.findElement(By.cssSelector("#dashboard-panel tr[data-code='" + street + "']")).click();
-            b.waitFor("gridmapDashboard.view.code === '" + street + "' && gridmapDashboard.view.childLevel === 'community'", 60);
+            // one resolved by its committee waits in its street for the centre's follow-up call (回访考评)
+            EventFixtures.Place p = EventFixtures.place(owner, 95, 20);
+            long id = EventFixtures.as(Logins.token(user, List.of("dispatcher"), List.of("321100"), false)).body(java.util.Map.of("type", "neighbour",
+                    "lon", p.lon(), "lat", p.lat(), "description", "晾晒衣物滴水引发争执", "parties", List.of(java.util.Map.of("name", "孙立")))).post("/api/disputes")
+                    .then().statusCode(201).extract().jsonPath().getLong("id");
+            String committee = EventFixtures.row(owner, "SELECT handler FROM dispute WHERE id = ?", id)[0];
+            EventFixtures.as(Logins.staff(committee)).body(java.util.Map.of("action", "resolve", "result", "双方和解")).post("/api/disputes/" + id + "/actions")
+                    .then().statusCode(200);
+            assertTrue(streets.contains(p.street()));
+            b.driver.findElement(By.cssSelector("#dashboard-panel tr[data-code='" + p.street() + "']")).click();
+            b.waitFor("gridmapDashboard.view.code === '" + p.street() + "' && gridmapDashboard.view.childLevel === 'community'", 60);
+            b.waitFor("document.querySelector(\"#dashboard-panel .disputes li[data-id='" + id + "'] .dact[data-action='evaluate']\") !== null", 30);
+            b.js("document.querySelector(\"#dashboard-panel .disputes li[data-id='" + id + "'] .satisfaction\").value = '4'");
+            b.driver.findElement(By.cssSelector("#dashboard-panel .disputes li[data-id='" + id + "'] .dact[data-action='evaluate']")).click();
+            b.waitFor("gridmapDashboard.acted && gridmapDashboard.acted.id === " + id + " && gridmapDashboard.acted.state === 'evaluated'", 30);
+            assertEquals(List.of("evaluated", "4"), List.of(EventFixtures.row(owner, "SELECT state, satisfaction FROM dispute WHERE id = ?", id)));
             // and back up by the path
             b.driver.findElement(By.cssSelector("#dashboard-panel .path a[data-code='" + d + "']")).click();
             b.waitFor("gridmapDashboard.view.code === '" + d + "'", 60);

@@ -74,6 +74,40 @@ class OgcResourceTest {
     }
 
     @Test
+    void eachCollectionLinksItsQueryablesAsJsonSchemaAndEveryOneFilters() {
+        String rel = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
+        for (String id : List.of("grid", "events", "houses")) {
+            String href = given().get("/ogc/collections/" + id).then().statusCode(200).extract().jsonPath()
+                    .getString("links.find { it.rel == '" + rel + "' }.href");
+            assertTrue(href.endsWith("/ogc/collections/" + id + "/queryables"), href);
+            JsonPath q = given().get("/ogc/collections/" + id + "/queryables").then().statusCode(200)
+                    .contentType(containsString("application/schema+json")).extract().jsonPath();
+            assertEquals("https://json-schema.org/draft/2020-12/schema", q.getString("$schema"));
+            assertEquals("object", q.getString("type"));
+            assertEquals("geometry-any", q.getString("properties.geometry.format"));
+            Map<String, Map<String, String>> props = q.getMap("properties");
+            for (Map.Entry<String, Map<String, String>> e : props.entrySet()) {
+                if (e.getKey().equals("geometry")) {
+                    continue;
+                }
+                // every queryable is one a filter may name: an IS NOT NULL on it is a 200, never "unknown property"
+                given().queryParam("filter", e.getKey() + " IS NOT NULL").get("/ogc/collections/" + id + "/items?limit=1").then()
+                        .statusCode(200);
+                assertTrue(List.of("string", "number", "boolean").contains(e.getValue().get("type")), e.getKey() + ": " + e.getValue());
+            }
+        }
+        given().get("/ogc/collections/nothing/queryables").then().statusCode(404);
+    }
+
+    @Test
+    void aQueryParameterTheApiDoesNotDefineIsA400() {
+        given().get("/ogc/collections/grid/items?foo=bar").then().statusCode(400).body("message", containsString("foo"));
+        given().get("/ogc/collections/grid/items?limit=1&Limit=2").then().statusCode(400);
+        given().get("/ogc/collections/grid/items?limit=1&f=json").then().statusCode(200);
+        given().get("/ogc/collections/grid/items?limit=1&filter-crs=EPSG:4326").then().statusCode(400).body("message", containsString("filter-crs"));
+    }
+
+    @Test
     void htmlPagesEscapeWhatTheRequestCarries() {
         String page = given().queryParam("filter", "name LIKE '%<script>alert(1)</script>%'").queryParam("f", "html")
                 .get("/ogc/collections/street/items").then().statusCode(200).extract().asString();

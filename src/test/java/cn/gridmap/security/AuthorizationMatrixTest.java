@@ -185,6 +185,7 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /ogc/collections", ANY);
         TABLE.put("GET /ogc/collections/{id}", ANY);
         TABLE.put("GET /ogc/collections/{id}/items", ANY);
+        TABLE.put("GET /ogc/collections/{id}/queryables", ANY);
         TABLE.put("GET /ogc/collections/{id}/items/{featureId}", ANY);
     }
 

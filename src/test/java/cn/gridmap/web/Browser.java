@@ -125,6 +125,12 @@ public final class Browser implements AutoCloseable {
     }
 
     /** Geolocation allowed for the page's origin, and the phone at this point (accuracy in metres). */
+    /** scheme://host:port of a URL (what the browser's permissions are granted to). */
+    public static String origin(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getHost() + ":" + u.getPort();
+    }
+
     public void position(String origin, double lat, double lon, double accuracy) {
         cdp("Browser.grantPermissions", java.util.Map.of("origin", origin, "permissions", java.util.List.of("geolocation")));
         cdp("Emulation.setGeolocationOverride", java.util.Map.of("latitude", lat, "longitude", lon, "accuracy", accuracy));
