@@ -347,7 +347,7 @@ public class Care {
             }
         }
         List<String> prefixes = personId != null ? List.of("") : prefixes(caller, region);
-        Instant[] period = from == null && to == null ? new Instant[] {Instant.EPOCH, Instant.now().plusSeconds(86_400)} : Sanguan.period(from, to);
+        Instant[] period = Sanguan.periodOrAll(from, to);
         List<Visit> out = new ArrayList<>();
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
                 PreparedStatement ps = sc.connection().prepareStatement(FieldSql.CARE_VISITS)) {

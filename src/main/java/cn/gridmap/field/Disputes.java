@@ -778,7 +778,7 @@ public class Disputes {
         if (s != null && !Set.of("routed", "accepted", "resolved", "failed", "evaluated").contains(s)) {
             throw ApiException.badRequest("state is routed, accepted, resolved, failed or evaluated, got '" + state + "'");
         }
-        Instant[] period = from == null && to == null ? new Instant[] {Instant.EPOCH, Instant.now().plusSeconds(86_400)} : Sanguan.period(from, to);
+        Instant[] period = Sanguan.periodOrAll(from, to);
         String handler = mine ? caller.name() : null;
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
                 PreparedStatement ps = sc.connection().prepareStatement(FieldSql.DISPUTES)) {

@@ -224,6 +224,11 @@ public class Sanguan {
         }
     }
 
+    /** [from, to) from two days; neither given: all time (a list's default). */
+    static Instant[] periodOrAll(String from, String to) {
+        return from == null && to == null ? new Instant[] {Instant.EPOCH, Instant.now().plusSeconds(86_400)} : period(from, to);
+    }
+
     /** [from, to) from two days (default: this year to today, the city's time). */
     static Instant[] period(String from, String to) {
         try {
