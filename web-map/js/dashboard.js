@@ -1,7 +1,7 @@
 // 一网统管 三级平台: the dashboard of a level beside the map — the city's districts, a district's streets, a street's
-// communities — with the events loop's figures, the day's early warnings, disputes, 特殊人群 visits and staffing gaps of
-// each child. The children are drawn on the map shaded by the share of events closed on time; a click on a row or on
-// a child drills down (the map flies to it), the path above drills back up.
+// communities — with the events loop's figures, the day's early warnings, disputes, 特殊人群 visits, 三官一律 activities
+// and staffing gaps of each child. The children are drawn on the map shaded by the share of events closed on time; a
+// click on a row or on a child drills down (the map flies to it), the path above drills back up.
 (function () {
   const api = window.gridmapApi;
   const gm = window.gridmap;
@@ -54,14 +54,15 @@
       + figure('预警', n(t.warnings.count), '当日')
       + figure('矛盾纠纷', n(t.disputes.received), '调解成功 ' + pct(t.disputes.successRate) + ' · 超期 ' + n(t.disputes.overdue))
       + (t.care ? figure('特殊人群', n(t.care.people), '走访逾期 ' + n(t.care.overdue)) : '')
+      + figure('三官一律', n(t.sanguan.activities), '有成员网格 ' + n(t.sanguan.gridsWithMembers))
       + figure('网格', n(t.staff.grids), '缺网格员 ' + n(t.staff.gridsWithoutWorker))
       + '</div>'
       + '<table class="children"><thead><tr><th>' + esc({ district: '区县', street: '街道', community: '社区', grid: '网格' }[v.childLevel])
-      + '</th><th>事件</th><th>按期</th><th>预警</th><th>纠纷</th><th>成功率</th><th>走访逾期</th><th>缺员</th></tr></thead><tbody>'
+      + '</th><th>事件</th><th>按期</th><th>预警</th><th>纠纷</th><th>成功率</th><th>走访逾期</th><th>三官一律</th><th>缺员</th></tr></thead><tbody>'
       + v.children.map((c) => `<tr data-code="${esc(c.code)}"${v.childLevel === 'grid' ? '' : ' class="drill"'}><td>${esc(c.name)}</td>`
         + `<td>${n(c.events && c.events.reported)}</td><td>${pct(c.eventRates && c.eventRates.closedOnTimeRate)}</td>`
         + `<td>${c.warnings.count || ''}</td><td>${n(c.disputes && c.disputes.received)}</td><td>${pct(c.disputes && c.disputes.successRate)}</td>`
-        + `<td>${c.care ? n(c.care.overdue) : '—'}</td><td>${c.staff.gridsWithoutWorker || ''}</td></tr>`).join('')
+        + `<td>${c.care ? n(c.care.overdue) : '—'}</td><td>${n(c.sanguan.activities)}</td><td>${c.staff.gridsWithoutWorker || ''}</td></tr>`).join('')
       + '</tbody></table>'
       + (t.warnings.top.length ? '<h4>预警 Warnings</h4><ul class="warnings">' + t.warnings.top.map((w) => `<li>${esc(w.name)} · ${esc(w.className)}: `
         + `${w.observed} / 期望 ${w.expected.toFixed(1)} (p=${w.p.toExponential(1)}, ${esc(w.method)})</li>`).join('') + '</ul>' : '');

@@ -22,7 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * 一网统管 三级平台 (Zhenjiang): one view per level (city → district → street, and a street's communities) of what each
  * child does — the events loop's counts and rates, the day's early warnings, disputes and their rates, the 特殊人群
- * visits due and overdue, and the staffing gaps (grids without a grid worker) — from the services that own each.
+ * visits due and overdue, 三官一律's grids and activities, and the staffing gaps (grids without a grid worker) — from the
+ * services that own each.
  */
 @ApplicationScoped
 public class Dashboard {
@@ -32,8 +33,11 @@ public class Dashboard {
     private final Disputes disputes;
     private final Care care;
     private final Staffing staffing;
+    private final Sanguan sanguan;
 
-    public Dashboard(RegionService regions, EventMetrics metrics, EarlyWarning warnings, Disputes disputes, Care care, Staffing staffing) {
+    public Dashboard(RegionService regions, EventMetrics metrics, EarlyWarning warnings, Disputes disputes, Care care, Staffing staffing,
+            Sanguan sanguan) {
+        this.sanguan = sanguan;
         this.regions = regions;
         this.metrics = metrics;
         this.warnings = warnings;
@@ -48,9 +52,18 @@ public class Dashboard {
     public record Warnings(int count, List<EarlyWarning.Item> top) {
     }
 
+    /** 三官一律 in a child: the grids with a member, the activities recorded in the period. */
+    public record SanguanCounts(long gridsWithMembers, long activities, long attendees) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Child(String code, String name, String level, EventMetrics.Counts events, EventMetrics.Rates eventRates, Warnings warnings,
-            Disputes.Child disputes, Care.Child care, Staff staff) {
+            Disputes.Child disputes, Care.Child care, SanguanCounts sanguan, Staff staff) {
+    }
+
+    private static SanguanCounts sanguanOf(Sanguan.Child c) {
+        return c == null ? new SanguanCounts(0, 0, 0) : new SanguanCounts(c.gridsWithMembers(), c.activities().values().stream().mapToLong(Long::longValue).sum(),
+                c.attendees());
     }
 
     public record View(String code, String name, String level, List<RegionRecord.RegionRef> chain, String from, String to, String warningDate,
@@ -97,6 +110,8 @@ public class Dashboard {
         if (cs != null) {
             cs.children().forEach(c -> cByChild.put(c.code(), c));
         }
+        Map<String, Sanguan.Child> sg = new HashMap<>();
+        sanguan.stats(caller, r.code(), f, t).children().forEach(c -> sg.put(c.code(), c));
         Map<String, Staffing.Duties> staff = staffing.dutyCounts(v.prefixes(), Staffing.GRID_DUTIES);
         List<Child> children = new ArrayList<>();
         long grids = 0;
@@ -116,7 +131,7 @@ public class Dashboard {
                 d.byDuty().forEach((x, n) -> byDuty.merge(x, n, Long::sum));
             }
             children.add(new Child(k.code(), k.name(), k.level(), m == null ? null : m.counts(), m == null ? null : m.rates(),
-                    new Warnings(kw.size(), kw.stream().limit(3).toList()), dByChild.get(k.code()), cByChild.get(k.code()),
+                    new Warnings(kw.size(), kw.stream().limit(3).toList()), dByChild.get(k.code()), cByChild.get(k.code()), sanguanOf(sg.get(k.code())),
                     new Staff(g, with, Math.max(0, g - with), d == null ? Map.of() : d.byDuty())));
         }
         allWarnings.sort(java.util.Comparator.comparingDouble(EarlyWarning.Item::p));
@@ -127,8 +142,10 @@ public class Dashboard {
             }
         });
         EventMetrics.RegionMetrics own = EventMetrics.sum(r.code(), parts);
+        SanguanCounts sgTotal = new SanguanCounts(children.stream().mapToLong(c -> c.sanguan().gridsWithMembers()).sum(),
+                children.stream().mapToLong(c -> c.sanguan().activities()).sum(), children.stream().mapToLong(c -> c.sanguan().attendees()).sum());
         Child total = new Child(r.code(), r.name(), r.level(), own.counts(), own.rates(),
-                new Warnings(allWarnings.size(), allWarnings.stream().limit(10).toList()), ds.total(), cs == null ? null : cs.total(),
+                new Warnings(allWarnings.size(), allWarnings.stream().limit(10).toList()), ds.total(), cs == null ? null : cs.total(), sgTotal,
                 new Staff(grids, withWorker, Math.max(0, grids - withWorker), byDuty));
         return new View(r.code(), r.name(), r.level(), r.chain(), f, t, w.date(), childLevel, total, children);
     }

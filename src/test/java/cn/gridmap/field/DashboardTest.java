@@ -62,6 +62,9 @@ class DashboardTest {
         assertEquals(expected, v.getLong("total.warnings.count"));
         JsonPath ds = as(AsAdmin.adminToken()).get("/api/regions/" + d + "/disputes").then().statusCode(200).extract().jsonPath();
         assertEquals(ds.getLong("total.received"), v.getLong("total.disputes.received"));
+        long activities = cn.gridmap.event.EventFixtures.count(owner, "SELECT count(*) FROM sanguan_activity WHERE district_code = ? "
+                + "AND at >= date_trunc('year', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'", d);
+        assertEquals(activities, v.getLong("total.sanguan.activities"));
         // a community's dashboard has its grids; a grid has none
         String community = EventFixtures.row(owner, "SELECT code FROM region WHERE level = 'community' AND generation_high IS NULL AND code LIKE ? "
                 + "ORDER BY code LIMIT 1", d + "%")[0];
