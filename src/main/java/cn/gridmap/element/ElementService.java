@@ -406,8 +406,9 @@ public class ElementService {
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
                 PreparedStatement ps = sc.connection().prepareStatement(ElementSql.TAGGED_PEOPLE)) {
             Connection c = sc.connection();
-            ps.setArray(1, c.createArrayOf("text", tags.toArray()));
-            ps.setArray(2, c.createArrayOf("text", prefixes.stream().map(x -> x + "%").toArray()));
+            ps.setArray(1, c.createArrayOf("text", prefixes.toArray()));
+            ps.setArray(2, c.createArrayOf("text", prefixes.stream().map(ElementSql::above).toArray()));
+            ps.setArray(3, c.createArrayOf("text", tags.toArray()));
             List<Tagged> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -21,10 +21,19 @@ public final class ElementSql {
      * The statistics each element table feeds, per micro-grid, written once for the full rebuild and for an
      * import's refresh. {@code %1$s} is a filter on the micro-grid code ("AND microgrid_code IN (…)", or empty).
      */
-    /** People with any of the tags in micro-grids matching any of the patterns, with their house (params: tags, LIKE patterns). */
+    /**
+     * People with any of the tags in micro-grids under any of the code prefixes, with their house (params: the
+     * prefixes, their upper bounds, the tags): a range scan of the tagged people's index per prefix. The bounds come
+     * bound (a bound computed in SQL is no index condition under row-level security).
+     */
     static final String TAGGED_PEOPLE = "SELECT p.id, p.name, p.gender, p.birth_date, p.tags, h.address, ST_X(h.geom), ST_Y(h.geom), p.district_code, "
-            + "p.microgrid_code FROM person p JOIN house h ON h.id = p.house_id WHERE p.tags <> '{}' AND p.tags && ?::text[] "
-            + "AND p.microgrid_code LIKE ANY (?::text[]) ORDER BY p.microgrid_code, p.id";
+            + "p.microgrid_code FROM unnest(?::text[], ?::text[]) AS q (lo, hi) JOIN person p ON p.microgrid_code >= q.lo AND p.microgrid_code < q.hi "
+            + "AND p.tags <> '{}' JOIN house h ON h.id = p.house_id WHERE p.tags && ?::text[] ORDER BY p.microgrid_code, p.id";
+
+    /** The upper bound of the codes under a prefix (they are digits; "~" sorts after them). */
+    public static String above(String prefix) {
+        return prefix + "~";
+    }
     /** person → people, registered, migrant (as n, registered, migrant). */
     private static final String PEOPLE = "SELECT microgrid_code, count(*) n, count(*) FILTER (WHERE residence = 'registered') registered, "
             + "count(*) FILTER (WHERE residence = 'migrant') migrant FROM person WHERE TRUE %1$s GROUP BY 1";

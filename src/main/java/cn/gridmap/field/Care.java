@@ -153,8 +153,9 @@ public class Care {
         Instant end = asOf.plusDays(1).atStartOfDay(WorkClock.CITY).toInstant();
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
                 PreparedStatement ps = sc.connection().prepareStatement(FieldSql.LAST_VISITS)) {
-            ps.setArray(1, sc.connection().createArrayOf("text", prefixes.stream().map(p -> p + "%").toArray()));
-            ps.setTimestamp(2, Timestamp.from(end));
+            ps.setArray(1, sc.connection().createArrayOf("text", prefixes.toArray()));
+            ps.setArray(2, sc.connection().createArrayOf("text", prefixes.stream().map(FieldSql::above).toArray()));
+            ps.setTimestamp(3, Timestamp.from(end));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     last.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
@@ -398,9 +399,10 @@ public class Care {
         LocalDate asOf = day(asOfText);
         Levels.View v = Levels.of(regions, caller, code);
         LocalDate visitsFrom = asOf.minusDays(29);
-        List<String> all = new ArrayList<>();
-        v.prefixes().values().forEach(all::addAll);
-        List<Standing> standings = all.isEmpty() ? List.of() : standings(caller, all, asOf);
+        // the region's own prefixes, not its children's: one range scan (with many, the planner scans the whole index);
+        // row-level security leaves out what lies outside the caller's scope, and the city is every code
+        List<String> all = v.region().level().equals("city") ? List.of("") : v.ownPrefixes(regions);
+        List<Standing> standings = v.children().isEmpty() ? List.of() : standings(caller, all, asOf);
         Map<String, long[]> visits = new HashMap<>();
         List<String> child = new ArrayList<>();
         List<String> prefix = new ArrayList<>();
@@ -413,8 +415,9 @@ public class Care {
             Connection c = sc.connection();
             ps.setArray(1, c.createArrayOf("text", child.toArray()));
             ps.setArray(2, c.createArrayOf("text", prefix.toArray()));
-            ps.setTimestamp(3, Timestamp.from(visitsFrom.atStartOfDay(WorkClock.CITY).toInstant()));
-            ps.setTimestamp(4, Timestamp.from(asOf.plusDays(1).atStartOfDay(WorkClock.CITY).toInstant()));
+            ps.setArray(3, c.createArrayOf("text", prefix.stream().map(FieldSql::above).toArray()));
+            ps.setTimestamp(4, Timestamp.from(visitsFrom.atStartOfDay(WorkClock.CITY).toInstant()));
+            ps.setTimestamp(5, Timestamp.from(asOf.plusDays(1).atStartOfDay(WorkClock.CITY).toInstant()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     visits.computeIfAbsent(rs.getString(1), k -> new long[1])[0] += rs.getLong(2);
@@ -424,14 +427,17 @@ public class Care {
             throw new IllegalStateException("care stats failed: " + e.getMessage(), e);
         }
         Map<String, List<Standing>> byChild = new LinkedHashMap<>();
+        List<Standing> inChildren = new ArrayList<>();
         for (Standing s : standings) {
             for (Map.Entry<String, List<String>> e : v.prefixes().entrySet()) {
                 if (e.getValue().stream().anyMatch(p -> s.person().microgridCode().startsWith(p))) {
                     byChild.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(s);
+                    inChildren.add(s);
                     break;
                 }
             }
         }
+        standings = inChildren; // the total: the children the caller sees
         List<Child> out = new ArrayList<>();
         for (RegionRecord k : v.children().values()) {
             out.add(child(k.code(), k.name(), k.level(), byChild.getOrDefault(k.code(), List.of()), visits.getOrDefault(k.code(), new long[1])[0]));

@@ -850,8 +850,9 @@ public class Disputes {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setArray(2, c.createArrayOf("text", child.toArray()));
             ps.setArray(3, c.createArrayOf("text", prefix.toArray()));
-            ps.setTimestamp(4, Timestamp.from(period[0]));
-            ps.setTimestamp(5, Timestamp.from(period[1]));
+            ps.setArray(4, c.createArrayOf("text", prefix.stream().map(FieldSql::above).toArray()));
+            ps.setTimestamp(5, Timestamp.from(period[0]));
+            ps.setTimestamp(6, Timestamp.from(period[1]));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String k = rs.getString(1);

@@ -7,6 +7,11 @@ import cn.gridmap.region.Level;
 final class FieldSql {
     private static final String POINT = "ST_SetSRID(ST_MakePoint(?, ?), " + Srid.STORAGE + ")";
 
+    /** The upper bound of the codes under a prefix (they are digits; "~" sorts after them), bound as a parameter. */
+    static String above(String prefix) {
+        return prefix + "~";
+    }
+
     // ------------------------------------------------------------------ photos
     static final String INSERT_FILE = "INSERT INTO field_file (sha256, content_type, size_bytes, width, height, bytes, geom, district_code, "
             + "microgrid_code, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, " + POINT + ", ?, ?, ?) ON CONFLICT (uploaded_by, sha256) DO NOTHING RETURNING id";
@@ -69,10 +74,10 @@ final class FieldSql {
     static final String ACTIVITIES = ACTIVITY_COLUMNS + "WHERE grid_code LIKE ? AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?";
     /**
      * Per child and kind the activities; per child (kind NULL) the grids with one and the attendees (params: children,
-     * prefixes, from, to).
+     * prefixes, their upper bounds, from, to: ranges, so that the code index serves them under row-level security).
      */
     static final String ACTIVITIES_BY_CHILD = "SELECT c.child, a.kind, count(*), count(DISTINCT a.grid_code), coalesce(sum(a.attendees), 0) "
-            + "FROM unnest(?::text[], ?::text[]) AS c (child, prefix) JOIN sanguan_activity a ON a.grid_code LIKE c.prefix || '%' "
+            + "FROM unnest(?::text[], ?::text[], ?::text[]) AS c (child, prefix, hi) JOIN sanguan_activity a ON a.grid_code >= c.prefix AND a.grid_code < c.hi "
             + "WHERE a.at >= ? AND a.at < ? GROUP BY GROUPING SETS ((c.child, a.kind), (c.child))";
     /** Per member of one grid (params: grid, from, to). */
     static final String ACTIVITIES_BY_MEMBER = "SELECT member, kind, count(*) FROM sanguan_activity WHERE grid_code = ? AND at >= ? AND at < ? "
@@ -111,20 +116,22 @@ final class FieldSql {
     static final String EVALUATE_DISPUTE = "UPDATE dispute SET state = 'evaluated', satisfaction = ? WHERE id = ?";
     /**
      * Per child, tier and kind of body: received, open, open past due, resolved, failed, closed on time, evaluated, the
-     * sum and number of satisfaction marks (params: now, children, prefixes, from, to); summed per child by the caller.
+     * sum and number of satisfaction marks (params: now, children, prefixes, their upper bounds, from, to); summed per
+     * child by the caller.
      */
     static final String DISPUTES_BY_CHILD = "SELECT c.child, d.tier, d.routed_kind, count(*), count(*) FILTER (WHERE d.closed_at IS NULL), "
             + "count(*) FILTER (WHERE d.closed_at IS NULL AND d.due_at < q.now), count(*) FILTER (WHERE d.outcome = 'resolved'), "
             + "count(*) FILTER (WHERE d.outcome = 'failed'), count(*) FILTER (WHERE d.closed_on_time), count(*) FILTER (WHERE d.state = 'evaluated'), "
             + "coalesce(sum(d.satisfaction), 0), count(d.satisfaction) "
-            + "FROM (SELECT ?::timestamptz AS now) q CROSS JOIN unnest(?::text[], ?::text[]) AS c (child, prefix) "
-            + "JOIN dispute d ON d.microgrid_code LIKE c.prefix || '%' WHERE d.received_at >= ? AND d.received_at < ? GROUP BY 1, 2, 3";
+            + "FROM (SELECT ?::timestamptz AS now) q CROSS JOIN unnest(?::text[], ?::text[], ?::text[]) AS c (child, prefix, hi) "
+            + "JOIN dispute d ON d.microgrid_code >= c.prefix AND d.microgrid_code < c.hi WHERE d.received_at >= ? AND d.received_at < ? GROUP BY 1, 2, 3";
 
     // ------------------------------------------------------------------ 特殊人群服务管理
     static final String CARE_FREQUENCIES = "SELECT tag, name, every_days, source, updated_by, updated_at FROM care_frequency ORDER BY every_days, tag";
     static final String SET_CARE_FREQUENCY = "UPDATE care_frequency SET every_days = ?, source = ?, updated_by = ?, updated_at = now() WHERE tag = ?";
-    /** Each person's last visit up to a time (params: micro-grid LIKE patterns, until). */
-    static final String LAST_VISITS = "SELECT person_id, max(at) FROM care_visit WHERE microgrid_code LIKE ANY (?::text[]) AND at < ? GROUP BY 1";
+    /** Each person's last visit up to a time (params: micro-grid code prefixes, their upper bounds, until), a range scan per prefix. */
+    static final String LAST_VISITS = "SELECT v.person_id, max(v.at) FROM unnest(?::text[], ?::text[]) AS q (lo, hi) JOIN care_visit v "
+            + "ON v.microgrid_code >= q.lo AND v.microgrid_code < q.hi WHERE v.at < ? GROUP BY 1";
     static final String INSERT_CARE_VISIT = "INSERT INTO care_visit (person_id, visitor, at, kind, note_enc, geom, district_code, microgrid_code, client_key) "
             + "VALUES (?, ?, ?, ?, ?, ST_SetSRID(ST_MakePoint(?::float8, ?::float8), " + Srid.STORAGE + "), ?, ?, ?) RETURNING id";
     private static final String CARE_VISIT_COLUMNS = "SELECT id, person_id, visitor, at, kind, note_enc, microgrid_code, derived FROM care_visit ";
@@ -133,9 +140,9 @@ final class FieldSql {
     /** Params: person (null: any) twice, micro-grid LIKE patterns, from, to, limit. */
     static final String CARE_VISITS = CARE_VISIT_COLUMNS + "WHERE (?::bigint IS NULL OR person_id = ?) AND microgrid_code LIKE ANY (?::text[]) "
             + "AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?";
-    /** Visits per child (params: children, prefixes, from, to). */
-    static final String CARE_VISITS_BY_CHILD = "SELECT c.child, count(*) FROM unnest(?::text[], ?::text[]) AS c (child, prefix) "
-            + "JOIN care_visit v ON v.microgrid_code LIKE c.prefix || '%' WHERE v.at >= ? AND v.at < ? GROUP BY 1";
+    /** Visits per child (params: children, prefixes, their upper bounds, from, to). */
+    static final String CARE_VISITS_BY_CHILD = "SELECT c.child, count(*) FROM unnest(?::text[], ?::text[], ?::text[]) AS c (child, prefix, hi) "
+            + "JOIN care_visit v ON v.microgrid_code >= c.prefix AND v.microgrid_code < c.hi WHERE v.at >= ? AND v.at < ? GROUP BY 1";
 
     // ------------------------------------------------------------------ early warning
     /**

@@ -192,8 +192,9 @@ public class Sanguan {
             try (PreparedStatement ps = c.prepareStatement(FieldSql.ACTIVITIES_BY_CHILD)) {
                 ps.setArray(1, c.createArrayOf("text", child.toArray()));
                 ps.setArray(2, c.createArrayOf("text", prefix.toArray()));
-                ps.setTimestamp(3, Timestamp.from(period[0]));
-                ps.setTimestamp(4, Timestamp.from(period[1]));
+                ps.setArray(3, c.createArrayOf("text", prefix.stream().map(FieldSql::above).toArray()));
+                ps.setTimestamp(4, Timestamp.from(period[0]));
+                ps.setTimestamp(5, Timestamp.from(period[1]));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) { // a row without a kind: the child's own (its grids with an activity, its attendees)
                         acts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2) == null ? "" : rs.getString(2),
