@@ -257,12 +257,7 @@ public class Care {
     public Visit record(Caller caller, JsonNode body) {
         requirePii(caller);
         JsonNode b = Patrols.object(body, "{personId, kind, at?, note?, lon?, lat?, clientId?}");
-        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!Set.of("personId", "kind", "at", "note", "lon", "lat", "clientId").contains(f)) {
-                throw ApiException.badRequest("unknown field '" + f + "'; fields are personId, kind, at, note, lon, lat, clientId");
-            }
-        }
+        Patrols.onlyFields(b, null, List.of("personId", "kind", "at", "note", "lon", "lat", "clientId"));
         if (!b.path("personId").canConvertToLong() || !b.path("personId").isIntegralNumber()) {
             throw ApiException.badRequest("personId is the registry's id of the person visited, got " + b.get("personId"));
         }

@@ -1,7 +1,6 @@
 package cn.gridmap.field;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,8 +85,6 @@ public class Dashboard {
         Instant[] period = Sanguan.period(from, to);
         String f = EventService.iso(period[0]).substring(0, 10);
         String t = EventService.iso(period[1].minusSeconds(1)).substring(0, 10);
-        LocalDate day = date == null || date.isBlank() ? LocalDate.now(WorkClock.CITY).minusDays(1) : null;
-        String warningDay = day != null ? day.toString() : date.trim();
 
         Map<String, EventMetrics.RegionMetrics> events = new HashMap<>();
         for (EventMetrics.RegionMetrics m : metrics.metrics(caller, childLevel, r.level().equals("city") ? null : r.code(), f,
@@ -95,7 +92,7 @@ public class Dashboard {
             events.put(m.code(), m);
         }
         Map<String, List<EarlyWarning.Item>> warned = new HashMap<>();
-        EarlyWarning.Warnings w = warnings.warnings(caller, childLevel, warningDay);
+        EarlyWarning.Warnings w = warnings.warnings(caller, childLevel, date); // its day: yesterday unless given
         for (EarlyWarning.Item i : w.items()) {
             if (v.children().containsKey(i.code())) {
                 warned.computeIfAbsent(i.code(), k -> new ArrayList<>()).add(i);

@@ -262,13 +262,7 @@ public class Disputes {
     public Dispute receive(Caller caller, JsonNode body) {
         JsonNode b = Patrols.object(body, "{type, lon, lat | address, description, amount?, peopleInvolved?, parties:[{name, idNumber?, phone?, role?}], "
                 + "clientId?}");
-        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
-            String f = it.next();
-            if (!Set.of("type", "lon", "lat", "crs", "address", "description", "amount", "peopleInvolved", "parties", "clientId").contains(f)) {
-                throw ApiException.badRequest("unknown field '" + f + "'; fields are type, lon, lat, crs, address, description, amount, "
-                        + "peopleInvolved, parties, clientId");
-            }
-        }
+        Patrols.onlyFields(b, null, List.of("type", "lon", "lat", "crs", "address", "description", "amount", "peopleInvolved", "parties", "clientId"));
         String type = b.path("type").asText(null);
         if (type == null || !TYPES.containsKey(type)) {
             throw ApiException.badRequest("type must be one of " + TYPES.keySet() + ", got " + b.get("type"));
@@ -400,12 +394,7 @@ public class Disputes {
             if (!p.isObject()) {
                 throw ApiException.badRequest(where + " is an object {name, idNumber?, phone?, role?}");
             }
-            for (java.util.Iterator<String> it = p.fieldNames(); it.hasNext();) {
-                String f = it.next();
-                if (!Set.of("name", "idNumber", "phone", "role").contains(f)) {
-                    throw ApiException.badRequest(where + ": unknown field '" + f + "'; fields are name, idNumber, phone, role");
-                }
-            }
+            Patrols.onlyFields(p, where, List.of("name", "idNumber", "phone", "role"));
             String name = p.path("name").isTextual() ? p.get("name").asText().strip() : "";
             if (name.isEmpty() || name.length() > 50) {
                 throw ApiException.badRequest(where + ".name is required, 1 to 50 characters");

@@ -430,6 +430,16 @@ public class Patrols {
         }
     }
 
+    /** A 400 for the first field of {@code b} not among {@code fields}, naming them ({@code where}: the object's place, or null). */
+    static void onlyFields(JsonNode b, String where, List<String> fields) {
+        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!fields.contains(f)) {
+                throw ApiException.badRequest((where == null ? "" : where + ": ") + "unknown field '" + f + "'; fields are " + String.join(", ", fields));
+            }
+        }
+    }
+
     static JsonNode object(JsonNode body, String shape) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("send a JSON object " + shape);

@@ -217,6 +217,10 @@ class DisputesTest {
         assertFalse(as(other).get("/api/disputes").then().statusCode(200).extract().jsonPath().getList("id", Long.class).contains(id));
         as(other).body(dispute("neighbour", p, null, twoParties())).post("/api/disputes").then().statusCode(403);
         as(desk).get("/api/disputes/999999999").then().statusCode(404);
+        as(desk).get("/api/disputes/999999999/log").then().statusCode(404);
+        as(desk).body(Map.of("action", "accept")).post("/api/disputes/999999999/actions").then().statusCode(404);
+        as(desk).body(Map.of("action", "mediate")).post("/api/disputes/" + id + "/actions").then().statusCode(400).body("message", containsString("action"));
+        as(other).get("/api/disputes/" + id + "/log").then().statusCode(404);
     }
 
     @Test
