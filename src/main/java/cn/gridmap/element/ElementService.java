@@ -73,7 +73,7 @@ public class ElementService {
     }
 
     /** WHERE clauses with bound values only. */
-    static final class Filter {
+    public static final class Filter {
         final StringBuilder sql = new StringBuilder();
         final List<Object> values = new ArrayList<>();
 
@@ -211,6 +211,117 @@ public class ElementService {
                     List.of((String[]) tags.getArray()), rs.getString(10), rs.getString(11), rs.getDouble(12), rs.getDouble(13),
                     rs.getString(14), Level.gridOf(micro), micro, rs.getString(16), rs.getDouble(17), rs.getBoolean(18));
         }, after);
+    }
+
+    // ---- people exports (cn.gridmap.export) ---------------------------------------------------------------------
+
+    /** The columns of a people export (name and type), in the order {@link PersonSink} gets their values. */
+    public static final List<String[]> PEOPLE_COLUMNS = List.of(new String[] {"external_id", "string"}, new String[] {"name", "string"},
+            new String[] {"gender", "string"}, new String[] {"birth_year", "integer"}, new String[] {"id_number", "string"},
+            new String[] {"phone", "string"}, new String[] {"residence", "string"}, new String[] {"tags", "string"},
+            new String[] {"house", "string"}, new String[] {"address", "string"}, new String[] {"district_code", "string"},
+            new String[] {"grid_code", "string"}, new String[] {"microgrid_code", "string"}, new String[] {"derived", "boolean"});
+    /** At most this many people leave in clear in one export (each is named in the audit entry). */
+    public static final int MAX_UNMASKED_EXPORT = 100_000;
+
+    /** One exported person: id, values in {@link #PEOPLE_COLUMNS} order, the house point as WKB in the export's CRS. */
+    public interface PersonSink {
+        void person(String id, Object[] values, byte[] wkb) throws java.io.IOException;
+    }
+
+    /** A checked people export: its filter and how many people it holds (at most {@code cap + 1} counted). */
+    public record PeopleExport(Filter filter, boolean unmask, String purpose, long count) {
+    }
+
+    /**
+     * Checks a people export before anything is sent: the roles that work with people (403), the region inside the
+     * caller's scope (403), the pii right and a purpose to unmask (403/400), and at most {@link #MAX_UNMASKED_EXPORT}
+     * people in clear (413).
+     */
+    public PeopleExport planPeopleExport(Caller caller, String region, String bbox, boolean unmask, String purpose, long cap) {
+        if (!caller.principal().hasAny(cn.gridmap.security.Roles.PERSONAL)) {
+            throw new ApiException(403, "people are for the roles that work with them: " + cn.gridmap.security.Roles.PERSONAL);
+        }
+        String why = unmask ? purpose(caller, purpose) : null;
+        Filter f = filter(caller, "p", region);
+        bbox(f, "h", bbox);
+        long n;
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope());
+                PreparedStatement ps = sc.connection().prepareStatement("SELECT count(*) FROM (SELECT 1 FROM person p JOIN house h ON h.id = p.house_id"
+                        + f.where() + " LIMIT ?) s")) {
+            int i = 1;
+            for (Object v : f.values) {
+                ps.setObject(i++, v);
+            }
+            ps.setLong(i, cap + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                n = rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("people count failed: " + e.getMessage(), e);
+        }
+        if (unmask && n > MAX_UNMASKED_EXPORT) {
+            throw new ApiException(413, n + " people: an export in clear holds at most " + MAX_UNMASKED_EXPORT + "; narrow it with parent= or bbox=");
+        }
+        return new PeopleExport(f, unmask, why, n);
+    }
+
+    /**
+     * Streams the people of a checked export in id order, masked (ID number and phone) unless it was unmasked. The
+     * export is audited first, in its own committed entry: in clear with every person's id and the purpose, masked
+     * with the count.
+     */
+    public void exportPeople(Caller caller, PeopleExport x, int srid, String what, PersonSink sink) throws java.io.IOException {
+        Filter f = x.filter();
+        String geometry = srid == cn.gridmap.geo.Srid.STORAGE ? "ST_AsBinary(h.geom)" : "ST_AsBinary(ST_Transform(h.geom, " + srid + "))";
+        String sql = "SELECT p.id, p.external_id, p.name, p.gender, extract(year FROM p.birth_date)::int, p.id_number_enc, p.phone_enc, "
+                + "p.residence, p.tags, h.external_id, h.address, p.district_code, p.microgrid_code, p.derived, " + geometry
+                + " FROM person p JOIN house h ON h.id = p.house_id" + f.where() + " ORDER BY p.id";
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope())) {
+            List<String> ids = null;
+            if (x.unmask()) {
+                ids = new ArrayList<>();
+                try (PreparedStatement ps = sc.connection().prepareStatement("SELECT p.id FROM person p JOIN house h ON h.id = p.house_id" + f.where()
+                        + " ORDER BY p.id")) {
+                    bind(ps, f);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(String.valueOf(rs.getLong(1)));
+                        }
+                    }
+                }
+            }
+            audit.record(sc.connection(), caller, x.unmask() ? "person.export.unmask" : "person.export", "people", ids, x.purpose(), "ok",
+                    what + ": " + x.count() + " people" + (x.unmask() ? ", ID number and phone in clear" : ", masked"));
+            sc.commit();
+            ScopedConnection.apply(sc.connection(), caller.scope());
+            try (PreparedStatement ps = sc.connection().prepareStatement(sql)) {
+                ps.setFetchSize(1000);
+                bind(ps, f);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String idNumber = protector.decrypt(rs.getString(6));
+                        String micro = rs.getString(13);
+                        Array tags = rs.getArray(9);
+                        Object[] v = {rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            x.unmask() ? idNumber : IdNumbers.mask(idNumber), x.unmask() ? clearPhone(rs.getString(7)) : maskPhone(rs.getString(7)),
+                            rs.getString(8), String.join(";", (String[]) tags.getArray()), rs.getString(10), rs.getString(11), rs.getString(12),
+                            Level.gridOf(micro), micro, rs.getBoolean(14)};
+                        sink.person(String.valueOf(rs.getLong(1)), v, rs.getBytes(15));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("people export failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Filter f) throws SQLException {
+        int i = 1;
+        for (Object v : f.values) {
+            ps.setObject(i++, v);
+        }
     }
 
     /** Adds a bbox filter on {@code t.geom} (GiST-indexed for components, organisations and events). */

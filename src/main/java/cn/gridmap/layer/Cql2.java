@@ -25,18 +25,25 @@ final class Cql2 {
     private final String text;
     private final Map<String, OgcCollection.Property> properties;
     private final String geometryColumn;
+    private final String literal;
     private final List<Object> values = new ArrayList<>();
     private int pos;
 
-    private Cql2(String text, Map<String, OgcCollection.Property> properties, String geometryColumn) {
+    private Cql2(String text, Map<String, OgcCollection.Property> properties, String geometryColumn, String literal) {
         this.text = text;
         this.properties = properties;
         this.geometryColumn = geometryColumn;
+        this.literal = literal;
     }
 
     /** @param properties the queryable properties (name → SQL expression and type) */
     static Sql parse(String text, Map<String, OgcCollection.Property> properties, String geometryColumn) {
-        Cql2 p = new Cql2(text, properties, geometryColumn);
+        return parse(text, properties, geometryColumn, "ST_GeomFromText(?, 4326)");
+    }
+
+    /** {@code literal}: the SQL that makes a stored geometry of a WKT literal's bound text (filter-crs). */
+    static Sql parse(String text, Map<String, OgcCollection.Property> properties, String geometryColumn, String literal) {
+        Cql2 p = new Cql2(text, properties, geometryColumn, literal);
         String sql = p.or();
         p.skip();
         if (p.pos < text.length()) {
@@ -89,7 +96,7 @@ final class Cql2 {
             String wkt = geometryLiteral();
             expect(')');
             values.add(wkt);
-            return "ST_Intersects(" + geometryColumn + ", ST_GeomFromText(?, 4326))";
+            return "ST_Intersects(" + geometryColumn + ", " + literal + ")";
         }
         OgcCollection.Property property = properties.get(name);
         if (property == null) {

@@ -7,10 +7,10 @@ import java.util.Map;
  * returned properties (name → SQL expression and JSON type). Everything here is fixed in code; requests only choose
  * among it.
  */
-record OgcCollection(String id, String title, String description, String table, String where, String geometry, String datetime,
+public record OgcCollection(String id, String title, String description, String table, String where, String geometry, String datetime,
         Map<String, Property> properties) {
 
     /** A property: its SQL expression (over alias {@code t}) and its type: string, number, boolean or datetime. */
-    record Property(String sql, String type) {
+    public record Property(String sql, String type) {
     }
 }

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import cn.gridmap.GridmapConfig;
 import cn.gridmap.geo.BBox;
+import cn.gridmap.geo.OutputCrs;
 import cn.gridmap.region.Level;
 import cn.gridmap.security.Caller;
 import cn.gridmap.security.Roles;
@@ -32,10 +33,12 @@ public class OgcService {
     private static final String GRID = "left(t.microgrid_code, 15)";
     private final DataSource dataSource;
     private final GridmapConfig config;
+    private final cn.gridmap.region.RegionService regions;
     private final Map<String, OgcCollection> collections = new LinkedHashMap<>();
 
-    public OgcService(DataSource dataSource, GridmapConfig config) {
+    public OgcService(DataSource dataSource, GridmapConfig config, cn.gridmap.region.RegionService regions) {
         this.dataSource = dataSource;
+        this.regions = regions;
         this.config = config;
         for (Level l : Level.values()) {
             Map<String, OgcCollection.Property> p = new LinkedHashMap<>();
@@ -112,18 +115,31 @@ public class OgcService {
     }
 
     /** One page of items as GeoJSON feature texts; {@code limit + 1} are read to know whether a next page exists. */
-    public List<String> items(Caller caller, OgcCollection c, String bbox, String datetime, String filter, String filterLang,
-            String properties, int limit, int offset) {
+    public Page items(Caller caller, OgcCollection c, Query q, int limit, int offset) {
         List<Object> values = new ArrayList<>();
         StringBuilder where = new StringBuilder(c.where());
         inScope(caller, c, where, values);
-        BBox b = BBox.parse(bbox);
-        if (b != null) {
-            where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
-            values.add(b.minLon());
-            values.add(b.minLat());
-            values.add(b.maxLon());
-            values.add(b.maxLat());
+        String bbox = q.bbox();
+        String datetime = q.datetime();
+        String filter = q.filter();
+        String filterLang = q.filterLang();
+        if (q.bboxCrs().isCrs84()) {
+            BBox b = BBox.parse(bbox);
+            if (b != null) {
+                where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
+                values.add(b.minLon());
+                values.add(b.minLat());
+                values.add(b.maxLon());
+                values.add(b.maxLat());
+            }
+        } else if (bbox != null && !bbox.isBlank()) {
+            double[] n = corners(bbox, q.bboxCrs());
+            // the corners in the CRS's own axis order (latitude or northing first); the box taken to storage
+            where.append(" AND ").append(c.geometry()).append(" && ").append(q.bboxCrs().sqlToStorage(
+                    "ST_Segmentize(ST_MakeEnvelope(?, ?, ?, ?, " + q.bboxCrs().srid() + "), " + (q.bboxCrs().projected() ? "100" : "0.001") + ")", true));
+            for (double v : n) {
+                values.add(v);
+            }
         }
         if (datetime != null && !datetime.isBlank()) {
             if (c.datetime() == null) {
@@ -140,27 +156,228 @@ public class OgcService {
             }
         }
         if (filter != null && !filter.isBlank()) {
-            if (filterLang != null && !filterLang.isBlank() && !filterLang.equals("cql2-text")) {
+            if (filterLang != null && !filterLang.isBlank() && !FILTER_LANGUAGES.contains(filterLang)) {
                 throw ApiException.badRequest("filter-lang must be cql2-text, got '" + filterLang + "'");
             }
-            Cql2.Sql cql = Cql2.parse(filter, c.properties(), c.geometry());
+            Cql2.Sql cql = Cql2.parse(filter, c.properties(), c.geometry(), q.filterCrs().sqlToStorage("ST_GeomFromText(?, " + q.filterCrs().srid() + ")", true));
             where.append(" AND ").append(cql.where());
             values.addAll(cql.values());
         }
-        String sql = "SELECT " + feature(c, select(c, properties)) + " FROM " + c.table() + " t WHERE " + where + " ORDER BY " + idColumn(c)
-                + " LIMIT ? OFFSET ?";
+        // Part 1 (7.15.5): a parameter named after a queryable property keeps the items whose property equals it
+        for (Map.Entry<String, String> e : q.equal().entrySet()) {
+            OgcCollection.Property p = c.properties().get(e.getKey());
+            where.append(" AND ").append(p.sql()).append(" = ?");
+            values.add(typed(e.getKey(), p, e.getValue()));
+        }
+        // numberMatched where it is cheap: counted up to COUNT_CAP, left out above it
+        List<Object> countValues = List.copyOf(values);
+        countValues = new ArrayList<>(countValues);
+        countValues.add(COUNT_CAP + 1);
+        List<String> counted = query(caller, "SELECT count(*)::text FROM (SELECT 1 FROM " + c.table() + " t WHERE " + where + " LIMIT ?) s", countValues);
+        long matched = Long.parseLong(counted.get(0));
+        String sql = "SELECT " + feature(c, select(c, q.properties()), q.crs()) + " FROM " + c.table() + " t WHERE " + where + " ORDER BY "
+                + idColumn(c) + " LIMIT ? OFFSET ?";
         values.add(limit + 1);
         values.add(offset);
-        return query(caller, sql, values);
+        return new Page(query(caller, sql, values), matched > COUNT_CAP ? null : matched);
+    }
+
+    /** The parameters of an items request besides paging (crs: the answer's CRS; bbox-crs and filter-crs: the inputs'). */
+    public record Query(String bbox, OutputCrs bboxCrs, String datetime, String filter, String filterLang, OutputCrs filterCrs,
+            String properties, OutputCrs crs, Map<String, String> equal) {
+    }
+
+    /** Filter languages: CQL2 text, and {@code cql-text}, the draft's name GDAL up to 3.6 sends (its filters are CQL2 text too). */
+    public static final List<String> FILTER_LANGUAGES = List.of("cql2-text", "cql-text");
+
+    /** A page of GeoJSON feature texts ({@code limit + 1} read, to know whether a next page exists) and the count matched, or null. */
+    public record Page(List<String> rows, Long numberMatched) {
+    }
+
+    /** numberMatched is counted up to this many; above it the page leaves it out (Part 1 makes it optional). */
+    static final int COUNT_CAP = 100_000;
+
+    private static Object typed(String name, OgcCollection.Property p, String v) {
+        try {
+            return switch (p.type()) {
+                case "number" -> new java.math.BigDecimal(v.trim());
+                case "boolean" -> switch (v.trim()) {
+                    case "true" -> Boolean.TRUE;
+                    case "false" -> Boolean.FALSE;
+                    default -> throw new NumberFormatException();
+                };
+                case "datetime" -> java.sql.Timestamp.from(java.time.OffsetDateTime.parse(v.trim()).toInstant());
+                default -> v;
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw ApiException.badRequest(name + " is a " + p.type() + ", got '" + v + "'");
+        }
+    }
+
+    private static double[] corners(String bbox, OutputCrs crs) {
+        String[] p = bbox.split(",");
+        if (p.length != 4) {
+            throw ApiException.badRequest("bbox takes 4 numbers in bbox-crs " + crs.uri() + " (its axis order), got '" + bbox + "'");
+        }
+        double[] n = new double[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                n[i] = Double.parseDouble(p[i].trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("bbox: '" + p[i] + "' is not a number");
+            }
+            if (!Double.isFinite(n[i])) {
+                throw ApiException.badRequest("bbox: '" + p[i] + "' is not a finite number");
+            }
+        }
+        if (n[0] > n[2] || n[1] > n[3]) {
+            throw ApiException.badRequest("bbox: the lower corner (" + n[0] + ", " + n[1] + ") must come before the upper one (" + n[2] + ", " + n[3] + ")");
+        }
+        return n;
+    }
+
+    // ---- file exports (cn.gridmap.export): the same collections, scope and bound filters as the items ----------
+
+    /** What an export keeps: descendants of {@code parent}, a CRS84 bbox, the generation of {@code asOf} (regions only). */
+    public record ExportFilter(String parent, String bbox, String asOf, OutputCrs crs) {
+    }
+
+    /** One exported row: its id, its property values in the order of {@link OgcCollection#properties()}, its geometry as WKB. */
+    public interface ExportSink {
+        void row(String id, Object[] values, byte[] wkb) throws java.io.IOException;
+    }
+
+    /** The collections a caller may export: the region levels for everyone, the element collections for staff. */
+    public List<OgcCollection> exportable(Caller caller) {
+        return collections.values().stream().filter(c -> c.table().equals("region") || caller.principal().hasAny(Roles.STAFF)).toList();
+    }
+
+    /** The geometry type of a collection's rows: MULTIPOLYGON for regions and beats, POINT for the elements. */
+    public static String geometryType(OgcCollection c) {
+        return c.table().equals("region") || c.table().equals("police_beat") ? "MULTIPOLYGON" : "POINT";
+    }
+
+    /** How many rows an export will write (capped at {@code cap + 1}) and their mean GeoJSON geometry size, for the size estimate. */
+    public record ExportSize(long features, double meanGeometryBytes) {
+    }
+
+    public ExportSize exportSize(Caller caller, OgcCollection c, ExportFilter f, long cap) {
+        List<Object> values = new ArrayList<>();
+        String where = exportWhere(caller, c, f, values);
+        values.add(cap + 1);
+        String sql = "SELECT count(*), COALESCE(avg(octet_length(ST_AsGeoJSON(g, 9))) FILTER (WHERE n <= 200), 0) FROM (SELECT " + c.geometry()
+                + " g, row_number() OVER () n FROM " + c.table() + " t WHERE " + where + " LIMIT ?) s";
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope()); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
+            bind(ps, values);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new ExportSize(rs.getLong(1), rs.getDouble(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("export count failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Streams the rows of an export in id order, geometries in the export's CRS (x = east), through one cursor (fetch size
+     * 1,000) of a scoped read transaction: row-level security holds as for the items.
+     */
+    public void export(Caller caller, OgcCollection c, ExportFilter f, ExportSink sink) throws java.io.IOException {
+        List<Object> values = new ArrayList<>();
+        String where = exportWhere(caller, c, f, values);
+        String geometry = "ST_AsBinary(" + f.crs().sql(c.geometry()) + ")";
+        StringBuilder sql = new StringBuilder("SELECT ").append(idColumn(c));
+        c.properties().values().forEach(p -> sql.append(", ").append(p.sql()));
+        sql.append(", ").append(geometry).append(" FROM ").append(c.table()).append(" t WHERE ").append(where).append(" ORDER BY ").append(idColumn(c));
+        int n = c.properties().size();
+        try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope()); PreparedStatement ps = sc.connection().prepareStatement(sql.toString())) {
+            ps.setFetchSize(1000);
+            bind(ps, values);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getObject(i + 2);
+                    }
+                    sink.row(rs.getString(1), row, rs.getBytes(n + 2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("export query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The OGC WKT of an SRID from PostGIS (GeoPackage and .prj definitions). */
+    public String srsWkt(int srid) {
+        try (java.sql.Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT srtext FROM spatial_ref_sys WHERE srid = ?")) {
+            ps.setInt(1, srid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("spatial_ref_sys read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String exportWhere(Caller caller, OgcCollection c, ExportFilter f, List<Object> values) {
+        StringBuilder where = new StringBuilder();
+        boolean region = c.table().equals("region");
+        if (region && f.asOf() != null && !f.asOf().isBlank()) {
+            Integer gen = regions.generationAt(f.asOf());
+            where.append("t.level = ? AND t.generation_low <= ? AND (t.generation_high IS NULL OR t.generation_high >= ?)");
+            values.add(c.id());
+            values.add(gen);
+            values.add(gen);
+        } else if (f.asOf() != null && !f.asOf().isBlank()) {
+            throw ApiException.badRequest("asOf applies to the region levels; " + c.id() + " is exported as it is now");
+        } else {
+            where.append(c.where());
+        }
+        inScope(caller, c, where, values);
+        if (f.parent() != null && !f.parent().isBlank()) {
+            String p = f.parent().trim();
+            if (!p.matches("\\d{2,18}")) {
+                throw ApiException.badRequest("parent is a region code (digits), got '" + f.parent() + "'");
+            }
+            if (c.table().equals("police_beat")) {
+                where.append(" AND ST_Intersects(t.geom, (SELECT r.geom FROM region r WHERE r.code = ? AND r.generation_high IS NULL))");
+                values.add(p);
+            } else {
+                // a code range (index-friendly under row-level security): everything whose code starts with the parent's
+                String column = region ? "t.code" : "t.microgrid_code";
+                where.append(" AND ").append(column).append(" >= ? AND ").append(column).append(" < ?");
+                values.add(p);
+                values.add(p.substring(0, p.length() - 1) + (char) (p.charAt(p.length() - 1) + 1));
+                if (region) {
+                    where.append(" AND t.code <> ?");
+                    values.add(p);
+                }
+            }
+        }
+        BBox b = BBox.parse(f.bbox());
+        if (b != null) {
+            where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
+            values.add(b.minLon());
+            values.add(b.minLat());
+            values.add(b.maxLon());
+            values.add(b.maxLat());
+        }
+        return where.toString();
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> values) throws SQLException {
+        for (int i = 0; i < values.size(); i++) {
+            ps.setObject(i + 1, values.get(i));
+        }
     }
 
     /** One item by its id (a region code, or an element's external id), or null (also outside the caller's scope). */
-    public String item(Caller caller, OgcCollection c, String featureId) {
+    public String item(Caller caller, OgcCollection c, String featureId, OutputCrs crs) {
         StringBuilder where = new StringBuilder(c.where());
         List<Object> values = new ArrayList<>();
         inScope(caller, c, where, values);
         values.add(featureId);
-        List<String> rows = query(caller, "SELECT " + feature(c, new ArrayList<>(c.properties().keySet())) + " FROM " + c.table() + " t WHERE "
+        List<String> rows = query(caller, "SELECT " + feature(c, new ArrayList<>(c.properties().keySet()), crs) + " FROM " + c.table() + " t WHERE "
                 + where + " AND " + idColumn(c) + " = ?", values);
         return rows.isEmpty() ? null : rows.get(0);
     }
@@ -202,14 +419,14 @@ public class OgcService {
         return out;
     }
 
-    private static String feature(OgcCollection c, List<String> names) {
+    private static String feature(OgcCollection c, List<String> names, OutputCrs crs) {
         StringBuilder props = new StringBuilder("json_build_object(");
         for (int i = 0; i < names.size(); i++) {
             props.append(i == 0 ? "" : ", ").append('\'').append(names.get(i)).append("', ").append(c.properties().get(names.get(i)).sql());
         }
         props.append(')');
-        return "json_build_object('type', 'Feature', 'id', " + idColumn(c) + ", 'geometry', ST_AsGeoJSON(" + c.geometry()
-                + ", 7)::json, 'properties', " + props + ")::text";
+        return "json_build_object('type', 'Feature', 'id', " + idColumn(c) + ", 'geometry', ST_AsGeoJSON(" + crs.sqlAuthorityOrder(c.geometry())
+                + ", " + crs.decimals() + ")::json, 'properties', " + props + ")::text";
     }
 
     private List<String> query(Caller caller, String sql, List<Object> values) {

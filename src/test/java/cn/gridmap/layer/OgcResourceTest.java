@@ -104,7 +104,97 @@ class OgcResourceTest {
         given().get("/ogc/collections/grid/items?foo=bar").then().statusCode(400).body("message", containsString("foo"));
         given().get("/ogc/collections/grid/items?limit=1&Limit=2").then().statusCode(400);
         given().get("/ogc/collections/grid/items?limit=1&f=json").then().statusCode(200);
-        given().get("/ogc/collections/grid/items?limit=1&filter-crs=EPSG:4326").then().statusCode(400).body("message", containsString("filter-crs"));
+        given().get("/ogc/collections/grid/items?limit=1&filter-crs=EPSG:9999").then().statusCode(400).body("message", containsString("EPSG:9999"));
+        given().get("/ogc/collections/grid/items?limit=1&crs=EPSG:4491").then().statusCode(400).body("message", containsString("not offered"));
+        given().get("/ogc/collections/grid/items?limit=1&bbox-crs=EPSG:3857").then().statusCode(400).body("message", containsString("3857"));
+        given().get("/ogc/collections/grid/items/x?limit=1").then().statusCode(400).body("message", containsString("limit"));
+    }
+
+    @Test
+    void theServiceDescIsAnOpenApi30DocumentWithAPathPerCollectionNamingItsQueryables() {
+        String desc = given().get("/ogc").then().statusCode(200).extract().jsonPath()
+                .getString("links.find { it.rel == 'service-desc' }.href");
+        JsonPath api = given().get(desc.replaceFirst("^https?://[^/]+", "")).then().statusCode(200)
+                .contentType(containsString("application/vnd.oai.openapi+json")).extract().jsonPath();
+        assertTrue(api.getString("openapi").startsWith("3.0"));
+        assertTrue(api.getString("servers[0].url").endsWith("/ogc"));
+        List<String> grid = api.getList("paths.'/collections/grid/items'.get.parameters.name");
+        assertTrue(grid.containsAll(List.of("bbox", "bbox-crs", "crs", "filter", "filter-lang", "filter-crs", "limit", "parent_code", "households")), grid.toString());
+        assertTrue(api.getList("paths.'/collections/{collectionId}/items'.get.parameters.find { it.name == 'filter-lang' }.schema.enum")
+                .contains("cql2-text"));
+        assertTrue(api.getMap("paths").containsKey("/collections/{collectionId}/queryables"));
+    }
+
+    @Test
+    void aParameterNamedAfterAQueryableKeepsTheItemsEqualToIt() {
+        String community = given().get("/ogc/collections/community/items?limit=1").then().extract().path("features[0].id");
+        JsonPath page = given().get("/ogc/collections/grid/items?limit=500&parent_code=" + community).then().statusCode(200).extract().jsonPath();
+        List<String> parents = page.getList("features.properties.parent_code");
+        assertTrue(parents.size() > 0);
+        assertTrue(parents.stream().allMatch(community::equals), parents.toString());
+        assertEquals(parents.size(), page.getInt("numberMatched"));
+        given().get("/ogc/collections/grid/items?households=many").then().statusCode(400).body("message", containsString("households"));
+        given().get("/ogc/collections/grid/items?parent_code=1&parent_code=2").then().statusCode(400).body("message", containsString("once"));
+        given().get("/ogc/collections/grid/items?derived=maybe").then().statusCode(400);
+    }
+
+    @Test
+    void numberMatchedCountsWhatTheFilterKeepsAcrossAllPages() {
+        JsonPath one = given().queryParam("filter", "households >= 200").get("/ogc/collections/grid/items?limit=1").then().statusCode(200)
+                .extract().jsonPath();
+        JsonPath all = given().queryParam("filter", "households >= 200").get("/ogc/collections/grid/items?limit=5000").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, one.getInt("numberReturned"));
+        assertEquals(all.getInt("numberReturned"), one.getInt("numberMatched"));
+        assertEquals(all.getInt("numberReturned"), all.getInt("numberMatched"));
+    }
+
+    @Test
+    void crsAnswersInCgcs2000AndItsGaussKrugerZonesInTheAuthoritysAxisOrder() {
+        JsonPath plain = given().get("/ogc/collections/street/items?limit=1").then().statusCode(200)
+                .header("Content-Crs", equalTo("<http://www.opengis.net/def/crs/OGC/1.3/CRS84>")).extract().jsonPath();
+        List<Float> lonLat = plain.getList("features[0].geometry.coordinates[0][0][0]");
+        String id = plain.getString("features[0].id");
+        // EPSG:4490 is latitude first
+        List<Float> latLon = given().get("/ogc/collections/street/items/" + id + "?crs=http://www.opengis.net/def/crs/EPSG/0/4490").then()
+                .statusCode(200).header("Content-Crs", equalTo("<http://www.opengis.net/def/crs/EPSG/0/4490>")).extract().path("geometry.coordinates[0][0][0]");
+        assertEquals(lonLat.get(0), latLon.get(1), 1e-6);
+        assertEquals(lonLat.get(1), latLon.get(0), 1e-6);
+        // EPSG:4549 (3° zone CM 120E) is northing first, in metres: 镇江 lies west of 120°E, so easting < 500 km
+        List<Float> ne = given().get("/ogc/collections/street/items/" + id + "?crs=http://www.opengis.net/def/crs/EPSG/0/4549").then()
+                .statusCode(200).header("Content-Crs", equalTo("<http://www.opengis.net/def/crs/EPSG/0/4549>")).extract().path("geometry.coordinates[0][0][0]");
+        assertTrue(ne.get(0) > 3_500_000 && ne.get(0) < 3_600_000, "northing " + ne);
+        assertTrue(ne.get(1) > 400_000 && ne.get(1) < 500_000, "easting " + ne);
+        JsonPath collection = given().get("/ogc/collections/grid").then().statusCode(200).extract().jsonPath();
+        assertEquals("http://www.opengis.net/def/crs/OGC/1.3/CRS84", collection.getString("storageCrs"));
+        assertTrue(collection.getList("crs").containsAll(List.of("http://www.opengis.net/def/crs/EPSG/0/4490", "http://www.opengis.net/def/crs/EPSG/0/4549",
+                "http://www.opengis.net/def/crs/EPSG/0/4528")));
+        given().get("/ogc/conformance").then().body("conformsTo", hasItem("http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs"));
+    }
+
+    @Test
+    void bboxCrsAndFilterCrsTakeCoordinatesInTheirCrsAndAxisOrder() {
+        // the grid holding 119.444, 32.2084 (as in cql2TextFilters), found by a box and a point given in EPSG:4549 (northing, easting)
+        String wanted = given().queryParam("filter", "S_INTERSECTS(geometry, POINT(119.444 32.2084))").get("/ogc/collections/grid/items")
+                .then().statusCode(200).extract().path("features[0].id");
+        List<Float> ne = given().queryParam("filter", "S_INTERSECTS(geometry, POINT(119.444 32.2084))").queryParam("crs", "http://www.opengis.net/def/crs/EPSG/0/4549")
+                .queryParam("properties", "code").get("/ogc/collections/grid/items").then().statusCode(200).extract().path("features[0].geometry.coordinates[0][0][0]");
+        assertTrue(ne.get(0) > 3_500_000, "a vertex, northing first: " + ne);
+        List<Float> point = given().queryParam("filter", "S_INTERSECTS(geometry, POINT(32.2084 119.444))")
+                .queryParam("filter-crs", "http://www.opengis.net/def/crs/EPSG/0/4326").get("/ogc/collections/grid/items").then().statusCode(200)
+                .body("features[0].id", equalTo(wanted)).extract().path("features[0].geometry.coordinates[0][0][0]");
+        assertTrue(point.get(0) > 119 && point.get(0) < 120, "the answer stays CRS84: " + point);
+        JsonPath inZone = given().queryParam("filter", "S_INTERSECTS(geometry, POINT(119.444 32.2084))").queryParam("crs", "EPSG:4549")
+                .get("/ogc/collections/grid/items?properties=code").then().statusCode(200).extract().jsonPath();
+        assertEquals(wanted, inZone.getString("features[0].id"));
+        // a 2 m box around a vertex of the wanted grid, in EPSG:4549 axis order (northing, easting)
+        String box = (ne.get(0) - 1) + "," + (ne.get(1) - 1) + "," + (ne.get(0) + 1) + "," + (ne.get(1) + 1);
+        List<String> hit = given().queryParam("bbox", box).queryParam("bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/4549")
+                .get("/ogc/collections/grid/items?limit=50").then().statusCode(200).extract().path("features.id");
+        assertTrue(hit.contains(wanted), hit + " holds " + wanted);
+        assertTrue(hit.size() < 10, "a 2 m box: " + hit);
+        given().queryParam("bbox", "3564000,443000,3563000,444000").queryParam("bbox-crs", "EPSG:4549").get("/ogc/collections/grid/items")
+                .then().statusCode(400).body("message", containsString("lower corner"));
     }
 
     @Test

@@ -182,11 +182,14 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /tiles/{layers}/{z}/{x}/{y}.mvt", ANY);
         TABLE.put("GET /ogc", ANY);
         TABLE.put("GET /ogc/conformance", ANY);
+        TABLE.put("GET /ogc/api", ANY);
         TABLE.put("GET /ogc/collections", ANY);
         TABLE.put("GET /ogc/collections/{id}", ANY);
         TABLE.put("GET /ogc/collections/{id}/items", ANY);
         TABLE.put("GET /ogc/collections/{id}/queryables", ANY);
         TABLE.put("GET /ogc/collections/{id}/items/{featureId}", ANY);
+        TABLE.put("GET /api/export", ANY);
+        TABLE.put("GET /api/export/{collection}", ANY); // region levels: everyone; element collections: staff (ExportTest)
     }
 
     /** Outside the OpenAPI document: the Quarkus endpoints. */
@@ -197,7 +200,7 @@ class AuthorizationMatrixTest {
             Map.entry("crs", "4326"), Map.entry("coords", "119.45,32.2"), Map.entry("layers", "city"), Map.entry("z", "10"),
             Map.entry("x", "851"), Map.entry("y", "415"), Map.entry("featureId", "none"), Map.entry("day", "1999-01-01"),
             Map.entry("stage", "handle"), Map.entry("format", "json"), Map.entry("token", "none"),
-            Map.entry("tag", "no_such_tag"));
+            Map.entry("tag", "no_such_tag"), Map.entry("collection", "grid"));
 
     @BeforeEach
     void anonymousUnlessSaid() {
