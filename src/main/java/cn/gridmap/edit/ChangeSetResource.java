@@ -160,6 +160,27 @@ public class ChangeSetResource {
     }
 
     @POST
+    @Path("/{id}/import")
+    @Consumes({BoundaryFile.GPKG, BoundaryFile.ZIP, MediaType.APPLICATION_OCTET_STREAM})
+    @RolesAllowed({Roles.ADMIN, Roles.PLANNER})
+    @Operation(summary = "Boundaries drawn in another GIS into the draft: a GeoPackage or a zipped Shapefile (.shp .shx .dbf .prj, .cpg) of the "
+            + "micro-grids of a grid (parent = its code) or the grids of a community (parent = its code), polygons with optional code and name "
+            + "attributes, in EPSG:4326, 4490 or a CGCS2000 Gauss-Krüger zone → one redraw operation, checked like any edit → "
+            + "{revision, changed, issues, preview}; an unreadable file → 400, a drawing that cannot be carried out → 422 {issues} at their place")
+    public ChangeSetService.OpResult importBoundaries(@PathParam("id") String id, @QueryParam("parent") String parent,
+            @QueryParam("revision") String revision, @jakarta.ws.rs.HeaderParam("Content-Type") String contentType, byte[] body) {
+        Integer rev = null;
+        if (revision != null && !revision.isBlank()) {
+            try {
+                rev = Integer.parseInt(revision.trim());
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("revision is a whole number, got '" + revision + "'");
+            }
+        }
+        return service.importBoundaries(callers.current(), id(id), parent, rev, body, contentType);
+    }
+
+    @POST
     @Path("/{id}/undo")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.PLANNER})

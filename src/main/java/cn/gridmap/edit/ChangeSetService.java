@@ -307,6 +307,38 @@ public class ChangeSetService {
     }
 
     /**
+     * Boundaries drawn in another GIS (a GeoPackage or a zipped Shapefile, {@link BoundaryFile}) become one
+     * {@code redraw} operation of the draft: the children of {@code parent} as the file draws them, validated, stored
+     * and previewed like any edit (never written to the regions before sign-off). {@code revision}: the one the
+     * planner saw, or null for the current one.
+     */
+    public OpResult importBoundaries(Caller caller, long id, String parent, Integer revision, byte[] body, String contentType) {
+        if (parent == null || !parent.trim().matches("[0-9]{6,18}")) {
+            throw ApiException.badRequest("parent is required: the grid whose micro-grids, or the community whose grids, the file draws");
+        }
+        List<EditOp.Part> parts = BoundaryFile.read(body, contentType);
+        if (parts.size() > EditOp.MAX_PARTS) {
+            throw ApiException.badRequest("the file holds " + parts.size() + " features; one import redraws at most " + EditOp.MAX_PARTS);
+        }
+        ObjectNode op = JSON.createObjectNode();
+        op.put("op", "redraw");
+        op.put("revision", revision != null ? revision : get(caller, id).revision());
+        op.put("parent", parent.trim());
+        ArrayNode ps = op.putArray("parts");
+        for (EditOp.Part p : parts) {
+            ObjectNode o = ps.addObject();
+            if (p.code() != null) {
+                o.put("code", p.code());
+            }
+            if (p.name() != null) {
+                o.put("name", p.name());
+            }
+            o.set("geometry", GeoJson.geometry(p.geometry()));
+        }
+        return apply(caller, id, op);
+    }
+
+    /**
      * Many operations in one transaction on one loaded draft (the service's own derivations: the synthetic city's 专属网格);
      * each is checked and stored as if applied alone, and the first one rejected rolls back all of them.
      */
@@ -332,6 +364,9 @@ public class ChangeSetService {
                 List<Issue> warnings = new ArrayList<>();
                 long t0 = System.nanoTime();
                 for (EditOp op : parsed) {
+                    if (op instanceof EditOp.Redraw r) {
+                        requireParentInScope(caller, d, r.parent());
+                    }
                     Operations.Outcome out = operations.apply(op);
                     requireInScope(caller, d, out.changed());
                     out.changed().stream().filter(code -> !changed.contains(code)).forEach(changed::add);
@@ -543,6 +578,15 @@ public class ChangeSetService {
     }
 
     /** Every micro-grid and grid an operation changes must lie in the caller's area scope (403 otherwise). */
+    /** A redraw names its parent: it must lie inside the caller's scope even when the drawing changes nothing. */
+    private static void requireParentInScope(Caller caller, Draft d, String parent) {
+        AreaScope scope = caller.principal().scope();
+        Draft.Row r = d.find(parent).orElse(null);
+        if (!scope.all() && r != null && !scope.coversRegion(d.chain(r))) {
+            throw new ApiException(403, "region " + parent + " is outside your area scope " + scope.codes());
+        }
+    }
+
     private void requireInScope(Caller caller, Draft d, List<String> changed) {
         AreaScope scope = caller.principal().scope();
         if (scope.all()) {

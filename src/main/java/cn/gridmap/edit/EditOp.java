@@ -22,7 +22,9 @@ sealed interface EditOp {
     int MAX_POSITIONS = 10_000;
     int MAX_CODES = 200;
     int MAX_LINES = 50;
-    List<String> NAMES = List.of("reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "createGrid", "rename");
+    List<String> NAMES = List.of("reshapeEdge", "split", "merge", "moveMicrogrids", "createMicrogrids", "createGrid", "rename", "redraw");
+    /** Parts of one redraw at most (a grid has about ten micro-grids, a community a few dozen grids). */
+    int MAX_PARTS = 200;
     /** Grid kinds: 综合网格 (standard) and 专属网格 (exclusive: a school, hospital, site… with its own responsible person). */
     List<String> GRID_KINDS = List.of("standard", "exclusive");
 
@@ -67,6 +69,21 @@ sealed interface EditOp {
         public String name() {
             return "createGrid";
         }
+    }
+
+    /**
+     * The children of one region drawn anew (a file from another GIS, {@link BoundaryFile}): the micro-grids of a grid,
+     * or the grids of a community. A part with a code redraws that child; a micro-grid part without one is a new
+     * micro-grid. Children no part names are retired.
+     */
+    record Redraw(String parent, List<Part> parts) implements EditOp {
+        public String name() {
+            return "redraw";
+        }
+    }
+
+    /** One drawn part: the child's code (or null), its name (or null: kept or made), its area (WGS84). */
+    record Part(String code, String name, org.locationtech.jts.geom.Geometry geometry) {
     }
 
     record Rename(String code, String newName) implements EditOp {
@@ -127,6 +144,35 @@ sealed interface EditOp {
                     throw bad("reserved-property", "properties 不能含 kind、households、editedBy", "properties may not set kind, households or editedBy");
                 }
                 yield new CreateGrid(codes(body, "microgrids", 1), name(body), kind, props.isObject() ? props.toString() : null);
+            }
+            case "redraw" -> {
+                JsonNode ps = body.path("parts");
+                if (!ps.isArray() || ps.isEmpty() || ps.size() > MAX_PARTS) {
+                    throw bad("bad-parts", "parts 必须是 1 到 " + MAX_PARTS + " 个 {code?, name?, geometry} 的数组",
+                            "parts must be an array of 1 to " + MAX_PARTS + " {code?, name?, geometry}");
+                }
+                List<Part> parts = new ArrayList<>();
+                Set<String> codes = new LinkedHashSet<>();
+                int positions = 0;
+                for (int i = 0; i < ps.size(); i++) {
+                    JsonNode p = ps.get(i);
+                    String field = "parts[" + i + "]";
+                    if (!p.isObject()) {
+                        throw bad("bad-parts", field + " 必须是对象", field + " must be an object");
+                    }
+                    String code = p.path("code").isMissingNode() || p.path("code").isNull() ? null : code(p, "code");
+                    if (code != null && !codes.add(code)) {
+                        throw bad("duplicate-code", field + " 的代码 " + code + " 重复", field + " repeats code " + code);
+                    }
+                    String name = p.path("name").isMissingNode() || p.path("name").isNull() ? null : name(p);
+                    org.locationtech.jts.geom.Geometry g = area(p.path("geometry"), field + ".geometry", code);
+                    positions += g.getNumPoints();
+                    if (positions > MAX_POSITIONS * 10) {
+                        throw bad("bad-coordinates", "parts 的坐标超过 " + MAX_POSITIONS * 10 + " 个", "parts hold more than " + MAX_POSITIONS * 10 + " positions");
+                    }
+                    parts.add(new Part(code, name, g));
+                }
+                yield new Redraw(code(body, "parent"), parts);
             }
             default -> throw bad("unknown-op", "op 必须是 " + NAMES + " 之一", "op must be one of " + NAMES + ", got "
                     + (opNode.isMissingNode() ? "nothing" : opNode.toString().substring(0, Math.min(60, opNode.toString().length()))));
@@ -202,6 +248,35 @@ sealed interface EditOp {
             throw bad("bad-coordinates", field + " 的坐标全部相同", field + " has one position repeated: not a line");
         }
         return Geometries.STORAGE.createLineString(out.toArray(new Coordinate[0]));
+    }
+
+    /** A GeoJSON Polygon or MultiPolygon of finite WGS84 positions that is valid (a self-crossing ring is a 422 at its place). */
+    static org.locationtech.jts.geom.Geometry area(JsonNode g, String field, String code) {
+        String type = g.path("type").asText();
+        if (!g.isObject() || !(type.equals("Polygon") || type.equals("MultiPolygon"))) {
+            throw bad("not-a-polygon", field + " 必须是 GeoJSON Polygon 或 MultiPolygon", field + " must be a GeoJSON Polygon or MultiPolygon");
+        }
+        org.locationtech.jts.geom.Geometry geom;
+        try {
+            geom = new org.locationtech.jts.io.geojson.GeoJsonReader(Geometries.STORAGE).read(g.toString());
+        } catch (org.locationtech.jts.io.ParseException | RuntimeException e) {
+            throw bad("bad-coordinates", field + " 不是有效的 GeoJSON 面", field + " is not a readable GeoJSON polygon: " + e.getMessage());
+        }
+        for (Coordinate c : geom.getCoordinates()) {
+            if (!Double.isFinite(c.x) || !Double.isFinite(c.y) || c.x < -180 || c.x > 180 || c.y < -90 || c.y > 90) {
+                throw bad("bad-coordinates", field + " 的坐标超出经纬度范围", field + " has a position outside longitude/latitude ranges (metres given as degrees?)");
+            }
+        }
+        org.locationtech.jts.operation.valid.IsValidOp valid = new org.locationtech.jts.operation.valid.IsValidOp(geom);
+        if (!valid.isValid()) {
+            var err = valid.getValidationError();
+            throw at("invalid-polygon", null, code, null, field + " 不是有效的面:" + err.getMessage(), field + " is not a valid polygon: " + err.getMessage(),
+                    Geometries.STORAGE.createPoint(err.getCoordinate()));
+        }
+        if (geom.isEmpty()) {
+            throw bad("not-a-polygon", field + " 是空的", field + " is empty");
+        }
+        return geom;
     }
 
     private static EditRejected bad(String rule, String zh, String en) {

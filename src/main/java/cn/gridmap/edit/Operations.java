@@ -54,6 +54,8 @@ final class Operations {
             createGrid(g, parents);
         } else if (op instanceof EditOp.Rename r) {
             rename(r);
+        } else if (op instanceof EditOp.Redraw r) {
+            redraw(r, parents);
         }
         return checks.run(d, parents);
     }
@@ -480,6 +482,239 @@ final class Operations {
                     "the names of " + r.level().wireName() + " regions are locked in this change set", null);
         }
         d.put(new Draft.Row(r.code(), r.level(), op.newName(), r.parentCode(), r.geom(), false, r.base()));
+    }
+
+    // ---- redraw (boundaries drawn in another GIS) ---------------------------------------------------------------
+
+    /** Gaps, overlaps and overhangs narrower than this (metres, 2·area/perimeter) are snapping slivers, not intent. */
+    static final double SLIVER_WIDTH = 0.5;
+
+    private static boolean sliver(Geometry g) {
+        double p = g.getLength();
+        return g.getArea() < 1.0 || p > 0 && 2 * g.getArea() / p < SLIVER_WIDTH;
+    }
+
+    /**
+     * The children of a grid (micro-grids) or of a community (grids) drawn anew: the parts are carried into the plane,
+     * clipped to the parent (which keeps its outer boundary: an overhang wider than a sliver is refused), their
+     * boundaries noded with the micro-grids of the parent and their neighbours, and every face given to the part that
+     * covers it. A gap or overlap wider than a sliver is refused at its place; slivers join the neighbouring part they
+     * share the longest edge with. Micro-grid parts keep their code or take the next one; grid parts name existing grids
+     * (their micro-grids are regrouped, cut where the new lines cross them).
+     */
+    private void redraw(EditOp.Redraw op, Set<String> parents) {
+        Draft.Row parent = region(op.parent());
+        Level childLevel = switch (parent.level()) {
+            case GRID -> Level.MICROGRID;
+            case COMMUNITY -> Level.GRID;
+            default -> throw EditOp.at("redraw-level", parent.level().wireName(), parent.code(), null, "只能重绘网格的微网格或社区的网格",
+                    "redraw draws the micro-grids of a grid or the grids of a community; " + parent.code() + " is a " + parent.level().wireName(), null);
+        };
+        if (childLevel.ordinal() < checks.unlocks().ordinal()) {
+            throw EditOp.at("locked-boundary", childLevel.wireName(), parent.code(), null, zh(childLevel) + "的边界在本变更中锁定",
+                    "the boundaries of " + childLevel.wireName() + " regions are locked in this change set", null);
+        }
+        List<Draft.Row> children = d.children(parent.code());
+        Set<String> childCodes = new TreeSet<>();
+        children.forEach(c -> childCodes.add(c.code()));
+        List<EditOp.Part> parts = op.parts();
+        for (EditOp.Part p : parts) {
+            if (p.code() != null && !childCodes.contains(p.code())) {
+                throw EditOp.at("not-a-child", childLevel.wireName(), p.code(), parent.code(), p.code() + " 不是 " + parent.code() + " 的" + zh(childLevel),
+                        p.code() + " is not a " + childLevel.wireName() + " of " + parent.code() + " (a new " + childLevel.wireName() + " has no code)", p.geometry());
+            }
+            if (p.code() == null && childLevel == Level.GRID) {
+                throw EditOp.at("new-grid", Level.GRID.wireName(), null, parent.code(), "新网格请先用 createGrid 建立,再按代码重绘",
+                        "a grid part needs the code of a grid of " + parent.code() + "; make a new grid with createGrid first", p.geometry());
+            }
+        }
+        if (childLevel == Level.GRID) {
+            for (String c : childCodes) {
+                if (parts.stream().noneMatch(p -> c.equals(p.code()))) {
+                    throw EditOp.at("grid-missing", Level.GRID.wireName(), c, parent.code(), "网格 " + c + " 不在重绘中:请先合并它",
+                            "grid " + c + " is not in the redraw: merge it into a neighbour first", null);
+                }
+            }
+        }
+        List<Draft.Row> targets = childLevel == Level.MICROGRID ? children
+                : children.stream().flatMap(g -> d.children(g.code()).stream()).toList();
+        Geometry area = Plane.union(targets.stream().map(t -> Plane.forward(t.geom())).toList());
+        List<Geometry> drawn = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Geometry g = OverlayNG.overlay(Plane.forward(parts.get(i).geometry()), Plane.FACTORY.createPolygon(), OverlayNG.UNION, Plane.GRID);
+            Geometry outside = OverlayNG.overlay(g, area, OverlayNG.DIFFERENCE, Plane.GRID);
+            for (int k = 0; k < outside.getNumGeometries(); k++) {
+                if (!sliver(outside.getGeometryN(k))) {
+                    throw EditOp.at("outside-parent", childLevel.wireName(), parts.get(i).code(), parent.code(),
+                            "第 " + (i + 1) + " 个面超出 " + parent.code() + " 的边界(外边界请用 reshapeEdge 调整)",
+                            "part " + (i + 1) + " reaches beyond " + parent.code() + " by " + Math.round(outside.getGeometryN(k).getArea())
+                                    + " m² (its outer boundary changes with reshapeEdge)", Plane.inverseAny(outside.getGeometryN(k)));
+                }
+            }
+            drawn.add(OverlayNG.overlay(g, area, OverlayNG.INTERSECTION, Plane.GRID));
+        }
+        // the drawn lines inside the parent, noded with the micro-grids there and their neighbours (they share the crossings)
+        List<Geometry> boundaries = drawn.stream().map(Geometry::getBoundary).toList();
+        Geometry inside = OverlayNG.overlay(Plane.FACTORY.buildGeometry(boundaries), area, OverlayNG.INTERSECTION, Plane.GRID);
+        Map<String, Draft.Row> rows = new TreeMap<>();
+        Set<String> targetCodes = new TreeSet<>();
+        for (Draft.Row t : targets) {
+            rows.put(t.code(), t);
+            targetCodes.add(t.code());
+        }
+        for (Draft.Row n : d.inBox(Level.MICROGRID, Plane.inverseAny(area).getEnvelopeInternal())) {
+            if (!targetCodes.contains(n.code()) && Plane.forward(n.geom()).intersects(area)) {
+                rows.putIfAbsent(n.code(), n);
+            }
+        }
+        List<Draft.Row> olds = List.copyOf(rows.values());
+        List<Plane.Face> faces = Plane.faces(olds.stream().map(r -> Plane.forward(r.geom())).toList(), List.of(inside));
+        int[] partOf = new int[faces.size()];
+        List<Integer> slivers = new ArrayList<>();
+        for (int f = 0; f < faces.size(); f++) {
+            partOf[f] = -1;
+            if (!targetCodes.contains(olds.get(faces.get(f).owner()).code())) {
+                continue;
+            }
+            Polygon face = faces.get(f).polygon();
+            org.locationtech.jts.geom.Point at = face.getInteriorPoint();
+            List<Integer> covering = new ArrayList<>();
+            for (int i = 0; i < drawn.size(); i++) {
+                if (drawn.get(i).covers(at)) {
+                    covering.add(i);
+                }
+            }
+            if (covering.size() > 1 && !sliver(face)) {
+                throw EditOp.at("parts-overlap", childLevel.wireName(), parts.get(covering.get(0)).code(), parts.get(covering.get(1)).code(),
+                        "第 " + (covering.get(0) + 1) + " 与第 " + (covering.get(1) + 1) + " 个面重叠 " + Math.round(face.getArea()) + " 平方米",
+                        "parts " + (covering.get(0) + 1) + " and " + (covering.get(1) + 1) + " overlap by " + Math.round(face.getArea()) + " m²",
+                        Plane.inverseAny(face));
+            }
+            if (covering.isEmpty() && !sliver(face)) {
+                throw EditOp.at("parts-gap", childLevel.wireName(), null, parent.code(), "重绘留下 " + Math.round(face.getArea()) + " 平方米的空隙",
+                        "the parts leave a gap of " + Math.round(face.getArea()) + " m² inside " + parent.code(), Plane.inverseAny(face));
+            }
+            if (covering.isEmpty()) {
+                slivers.add(f);
+            } else {
+                partOf[f] = covering.get(0);
+            }
+        }
+        boolean progress = true;
+        while (!slivers.isEmpty() && progress) {
+            progress = false;
+            for (var it = slivers.iterator(); it.hasNext();) {
+                int f = it.next();
+                int best = -1;
+                double bestLength = 0;
+                for (int g = 0; g < faces.size(); g++) {
+                    if (partOf[g] >= 0) {
+                        double len = Plane.sharedLength(faces.get(f).polygon(), faces.get(g).polygon());
+                        if (len > bestLength + 1e-9) {
+                            best = partOf[g];
+                            bestLength = len;
+                        }
+                    }
+                }
+                if (best >= 0) {
+                    partOf[f] = best;
+                    it.remove();
+                    progress = true;
+                }
+            }
+        }
+        if (!slivers.isEmpty()) { // slivers with no drawn neighbour at all
+            throw EditOp.at("parts-gap", childLevel.wireName(), null, parent.code(), "重绘留下一处空隙", "the parts leave a gap inside " + parent.code(),
+                    Plane.inverseAny(faces.get(slivers.get(0)).polygon()));
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            final int k = i;
+            if (java.util.stream.IntStream.range(0, faces.size()).noneMatch(f -> partOf[f] == k)) {
+                throw EditOp.at("empty-part", childLevel.wireName(), parts.get(i).code(), parent.code(), "第 " + (i + 1) + " 个面不在 " + parent.code() + " 内",
+                        "part " + (i + 1) + " covers nothing of " + parent.code(), parts.get(i).geometry());
+            }
+        }
+        if (childLevel == Level.GRID) {
+            Map<Integer, String> target = new HashMap<>();
+            for (int f = 0; f < faces.size(); f++) {
+                target.put(f, partOf[f] >= 0 ? parts.get(partOf[f]).code() : olds.get(faces.get(f).owner()).parentCode());
+            }
+            regroup(olds, faces, target, parents);
+            for (EditOp.Part p : parts) {
+                if (p.name() != null) {
+                    Draft.Row g = region(p.code());
+                    d.put(new Draft.Row(g.code(), g.level(), p.name(), g.parentCode(), g.geom(), false, g.base()));
+                }
+                parents.add(p.code());
+            }
+            parents.add(parent.code());
+            return;
+        }
+        // micro-grids: each part keeps its code or takes the next one; faces of neighbours keep their owner (maybe new vertices)
+        Map<Integer, List<Polygon>> byPart = new TreeMap<>();
+        Map<Integer, List<Polygon>> neighbours = new TreeMap<>();
+        Map<String, Double> moved = new TreeMap<>();
+        for (int f = 0; f < faces.size(); f++) {
+            if (partOf[f] >= 0) {
+                byPart.computeIfAbsent(partOf[f], k -> new ArrayList<>()).add(faces.get(f).polygon());
+            } else {
+                neighbours.computeIfAbsent(faces.get(f).owner(), k -> new ArrayList<>()).add(faces.get(f).polygon());
+            }
+        }
+        for (Map.Entry<Integer, List<Polygon>> e : neighbours.entrySet()) {
+            Draft.Row m = olds.get(e.getKey());
+            MultiPolygon g = Plane.inverse(unionFaces(e.getValue()));
+            if (!same(m.geom(), g)) {
+                d.put(m.with(g));
+                parents.add(m.parentCode());
+            }
+        }
+        Map<String, Draft.Row> oldByCode = new HashMap<>();
+        children.forEach(c -> oldByCode.put(c.code(), c));
+        String[] codeOf = new String[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            codeOf[i] = parts.get(i).code();
+        }
+        Set<String> kept = new TreeSet<>();
+        for (String c : codeOf) {
+            if (c != null) {
+                kept.add(c);
+            }
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            MultiPolygon g = Plane.inverse(unionFaces(byPart.get(i)));
+            if (codeOf[i] != null) {
+                Draft.Row old = oldByCode.get(codeOf[i]);
+                String name = parts.get(i).name() == null ? old.name() : parts.get(i).name();
+                if (!same(old.geom(), g) || !name.equals(old.name())) {
+                    d.put(new Draft.Row(old.code(), old.level(), name, old.parentCode(), g, false, old.base()));
+                }
+            } else {
+                codeOf[i] = nextMicrogrid(parent.code());
+                d.create(codeOf[i], Level.MICROGRID, parts.get(i).name() == null ? microgridName(parent.code(), codeOf[i]) : parts.get(i).name(),
+                        parent.code(), g);
+            }
+        }
+        for (int f = 0; f < faces.size(); f++) {
+            if (partOf[f] >= 0) {
+                String from = olds.get(faces.get(f).owner()).code();
+                String to = codeOf[partOf[f]];
+                if (!from.equals(to)) {
+                    String relation = !kept.contains(from) ? "merged" : oldByCode.containsKey(to) ? "moved" : "split";
+                    moved.merge(from + "→" + to + "→" + relation, faces.get(f).area(), Double::sum);
+                }
+            }
+        }
+        moved.forEach((k, a) -> {
+            String[] x = k.split("→");
+            d.lineage(x[0], x[1], x[2], a);
+        });
+        for (Draft.Row c : children) {
+            if (!kept.contains(c.code())) {
+                d.retire(c);
+            }
+        }
+        parents.add(parent.code());
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

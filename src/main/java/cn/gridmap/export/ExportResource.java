@@ -53,7 +53,11 @@ public class ExportResource {
             @QueryParam("parent") String parent, @QueryParam("asOf") String asOf, @QueryParam("crs") String crs,
             @QueryParam("geometry") String geometry, @QueryParam("unmask") boolean unmask, @HeaderParam("X-Purpose") String purpose) throws IOException {
         Caller caller = callers.current();
-        ExportService.Plan plan = service.plan(caller, collection, format, bbox, parent, asOf, crs, geometry, unmask, purpose);
+        return send(service, caller, service.plan(caller, collection, format, bbox, parent, asOf, crs, geometry, unmask, purpose));
+    }
+
+    /** Sends a checked export: a file format from its temporary file (Content-Length), a streamed one as it is read. */
+    static Response send(ExportService service, Caller caller, ExportService.Plan plan) throws IOException {
         String disposition = "attachment; filename=\"" + plan.filename().replaceAll("[^A-Za-z0-9._-]", "_") + "\"; filename*=UTF-8''"
                 + URLEncoder.encode(plan.filename(), StandardCharsets.UTF_8);
         if (plan.format().file) {

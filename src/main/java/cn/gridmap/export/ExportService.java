@@ -32,10 +32,12 @@ public class ExportService {
     static final long MAX_FEATURES = 2_000_000;
     private final OgcService ogc;
     private final ElementService elements;
+    private final cn.gridmap.edit.ChangeSetService changeSets;
 
-    public ExportService(OgcService ogc, ElementService elements) {
+    public ExportService(OgcService ogc, ElementService elements, cn.gridmap.edit.ChangeSetService changeSets) {
         this.ogc = ogc;
         this.elements = elements;
+        this.changeSets = changeSets;
     }
 
     /** Where a checked export's rows come from (the OGC collections, or the people through their service). */
@@ -139,6 +141,48 @@ public class ExportService {
         double geometryBytes = f == ExportFormat.CSV && !wkt ? 40 : meanGeometry * (f == ExportFormat.KML ? 1.1 : 0.8);
         long estimate = Math.round(features * (geometryBytes + columnsBytes));
         return new Plan(collection, title, columns, geometryType, f, out, wkt, features, estimate, name, rows);
+    }
+
+    /**
+     * A change set's draft of one level (the base generation with the draft's overlay) for planners: its regions with
+     * code, name, level, parentCode, changed and created, in CRS84 (the draft lives in storage coordinates).
+     */
+    public Plan draftPlan(Caller caller, long changeSet, String level, String format, String bbox, String crs, String geometry) {
+        ExportFormat f = ExportFormat.parse(format);
+        OutputCrs out = OutputCrs.parse(crs, OutputCrs.CRS84);
+        if (out.srid() != cn.gridmap.geo.Srid.WGS84) {
+            throw ApiException.badRequest("a draft is exported in WGS84 (CRS84); reproject the file in your GIS, or export the published levels with crs=");
+        }
+        boolean wkt = geometry == null || geometry.isBlank() || geometry.trim().equals("wkt");
+        if (geometry != null && !geometry.isBlank() && (f != ExportFormat.CSV || !List.of("wkt", "xy").contains(geometry.trim()))) {
+            throw ApiException.badRequest("geometry=wkt|xy applies to CSV only");
+        }
+        String lvl = level == null || level.isBlank() ? "microgrid" : level.trim();
+        com.fasterxml.jackson.databind.JsonNode fc = changeSets.regions(caller, changeSet, lvl, bbox);
+        List<Column> columns = List.of(new Column("code", "string"), new Column("name", "string"), new Column("level", "string"),
+                new Column("parentCode", "string"), new Column("changed", "boolean"), new Column("created", "boolean"));
+        com.fasterxml.jackson.databind.JsonNode features = fc.path("features");
+        long bytes = 0;
+        for (com.fasterxml.jackson.databind.JsonNode ft : features) {
+            bytes += ft.path("geometry").toString().length() + 120;
+        }
+        String name = "changeset-" + changeSet + "-" + lvl + f.extension;
+        Rows rows = sink -> {
+            org.locationtech.jts.io.geojson.GeoJsonReader reader = new org.locationtech.jts.io.geojson.GeoJsonReader();
+            org.locationtech.jts.io.WKBWriter wkb = new org.locationtech.jts.io.WKBWriter();
+            for (com.fasterxml.jackson.databind.JsonNode ft : features) {
+                com.fasterxml.jackson.databind.JsonNode p = ft.path("properties");
+                Geometry g;
+                try {
+                    g = reader.read(ft.path("geometry").toString());
+                } catch (ParseException e) {
+                    throw new IOException("unreadable draft geometry of " + p.path("code").asText(), e);
+                }
+                sink.row(p.path("code").asText(), new Object[] {p.path("code").asText(), p.path("name").asText(), p.path("level").asText(),
+                    p.path("parentCode").asText(null), p.path("changed").asBoolean(), p.path("created").asBoolean()}, wkb.write(g));
+            }
+        };
+        return new Plan(lvl, "变更 " + changeSet + " · " + lvl, columns, "MULTIPOLYGON", f, out, wkt, features.size(), bytes, name, rows);
     }
 
     /** Writes a streamed format (GeoJSON, CSV, KML) to {@code out} as the rows are read. */

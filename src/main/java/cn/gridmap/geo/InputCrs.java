@@ -78,6 +78,51 @@ public final class InputCrs {
         return converter().toWgs84(x, y);
     }
 
+    private static final java.util.regex.Pattern LAST_AUTHORITY = java.util.regex.Pattern.compile(
+            "(?:AUTHORITY\\[\"EPSG\",\\s*\"?(\\d+)\"?\\]|ID\\[\"EPSG\",\\s*(\\d+)\\])\\s*\\]\\s*$");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("^\\s*(PROJCS|GEOGCS|PROJCRS|GEOGCRS)\\[\"([^\"]+)\"");
+
+    /**
+     * The EPSG code of a Shapefile's .prj for the CRSs read here, or -1: the WKT's own top-level EPSG authority, else
+     * the ESRI names of WGS 84, CGCS2000 and its Gauss-Krüger zones (CGCS2000_3_Degree_GK_CM_120E → 4549,
+     * CGCS2000_3_Degree_GK_Zone_40 → 4528, CGCS2000_GK_CM_117E → 4509, CGCS2000_GK_Zone_20 → 4498).
+     */
+    public static int epsgOfPrj(String wkt) {
+        if (wkt == null) {
+            return -1;
+        }
+        String t = wkt.trim();
+        java.util.regex.Matcher a = LAST_AUTHORITY.matcher(t);
+        if (a.find()) {
+            return Integer.parseInt(a.group(1) != null ? a.group(1) : a.group(2));
+        }
+        java.util.regex.Matcher n = NAME.matcher(t);
+        if (!n.find()) {
+            return -1;
+        }
+        String name = n.group(2).replace(' ', '_');
+        java.util.regex.Matcher m;
+        if ((m = java.util.regex.Pattern.compile("(?i)CGCS_?2000_3_Degree_GK_CM_(\\d+)E").matcher(name)).matches()) {
+            return 4534 + (Integer.parseInt(m.group(1)) - 75) / 3;
+        }
+        if ((m = java.util.regex.Pattern.compile("(?i)CGCS_?2000_3_Degree_GK_Zone_(\\d+)").matcher(name)).matches()) {
+            return 4513 + Integer.parseInt(m.group(1)) - 25;
+        }
+        if ((m = java.util.regex.Pattern.compile("(?i)CGCS_?2000_GK_CM_(\\d+)E").matcher(name)).matches()) {
+            return 4502 + (Integer.parseInt(m.group(1)) - 75) / 6;
+        }
+        if ((m = java.util.regex.Pattern.compile("(?i)CGCS_?2000_GK_Zone_(\\d+)").matcher(name)).matches()) {
+            return 4491 + Integer.parseInt(m.group(1)) - 13;
+        }
+        if (name.matches("(?i)(GCS_)?China_Geodetic_Coordinate_System_2000|CGCS_?2000")) {
+            return Srid.CGCS2000;
+        }
+        if (name.matches("(?i)(GCS_)?WGS_?(19)?84")) {
+            return Srid.WGS84;
+        }
+        return -1;
+    }
+
     public static InputCrs parse(String s) {
         String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT).replace("epsg:", "");
         switch (t) {

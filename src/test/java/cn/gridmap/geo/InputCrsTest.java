@@ -47,4 +47,19 @@ public class InputCrsTest {
         assertTrue(assertThrows(InvalidGeoInputException.class, () -> InputCrs.parse("4490x")).getMessage().contains("4491–4554"));
         assertThrows(InvalidGeoInputException.class, () -> InputCrs.parse("4555"));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PROJCS[\"CGCS2000_3_Degree_GK_CM_120E\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\"]]|4549",
+        "PROJCS[\"CGCS2000_3_Degree_GK_Zone_40\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\"]]|4528",
+        "PROJCS[\"CGCS2000_GK_CM_117E\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\"]]|4509",
+        "PROJCS[\"CGCS2000_GK_Zone_20\",GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\"]]|4498",
+        "GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\",DATUM[\"D_China_2000\"]]|4490",
+        "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\"]]|4326",
+        "PROJCS[\"CGCS2000 / 3-degree Gauss-Kruger CM 120E\",GEOGCS[\"China Geodetic Coordinate System 2000\",AUTHORITY[\"EPSG\",\"4490\"]],AUTHORITY[\"EPSG\",\"4549\"]]|4549",
+        "PROJCS[\"WGS_84_Pseudo_Mercator\",GEOGCS[\"GCS_WGS_1984\"]]|-1",
+        "not a prj|-1"})
+    void aShapefilesPrjNamesItsEpsgCodeByAuthorityOrByTheEsriNamesOfCgcs2000(String prj, int epsg) {
+        assertEquals(epsg, InputCrs.epsgOfPrj(prj));
+    }
 }

@@ -98,9 +98,11 @@ class AuthorizationMatrixTest {
         TABLE.put("GET /api/changesets/{id}", PLANNING);
         TABLE.put("GET /api/changesets/{id}/edges", PLANNING);
         TABLE.put("POST /api/changesets/{id}/ops", DRAFTING);
+        TABLE.put("POST /api/changesets/{id}/import", DRAFTING);
         TABLE.put("POST /api/changesets/{id}/undo", DRAFTING);
         TABLE.put("POST /api/changesets/{id}/redo", DRAFTING);
         TABLE.put("GET /api/changesets/{id}/regions", PLANNING);
+        TABLE.put("GET /api/changesets/{id}/export", PLANNING);
         TABLE.put("GET /api/changesets/{id}/preview", PLANNING);
         TABLE.put("GET /api/changesets/{id}/diff", PLANNING);
         TABLE.put("POST /api/changesets/{id}/submit", DRAFTING);
@@ -308,6 +310,7 @@ class AuthorizationMatrixTest {
             case "GET" -> r.get(path);
             case "POST" -> path.equals("/api/point/batch") || path.equals("/api/import")
                     ? r.contentType("text/csv").body("x").post(path)
+                    : path.matches("/api/changesets/[^/]+/import") ? r.contentType("application/zip").body("x".getBytes()).post(path)
                     : path.startsWith("/api/auth/") || path.startsWith("/open311/") ? r.contentType("application/x-www-form-urlencoded").post(path)
                     : r.contentType("application/json").body(path.endsWith("/batch") ? "[]" : "{}").post(path);
             case "PATCH" -> r.contentType("application/json").body("{}").patch(path);
