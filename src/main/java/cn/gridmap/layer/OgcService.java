@@ -124,14 +124,7 @@ public class OgcService {
         String filter = q.filter();
         String filterLang = q.filterLang();
         if (q.bboxCrs().isCrs84()) {
-            BBox b = BBox.parse(bbox);
-            if (b != null) {
-                where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
-                values.add(b.minLon());
-                values.add(b.minLat());
-                values.add(b.maxLon());
-                values.add(b.maxLat());
-            }
+            crs84Box(c, bbox, where, values);
         } else if (bbox != null && !bbox.isBlank()) {
             double[] n = corners(bbox, q.bboxCrs());
             // the corners in the CRS's own axis order (latitude or northing first); the box taken to storage
@@ -170,8 +163,7 @@ public class OgcService {
             values.add(typed(e.getKey(), p, e.getValue()));
         }
         // numberMatched where it is cheap: counted up to COUNT_CAP, left out above it
-        List<Object> countValues = List.copyOf(values);
-        countValues = new ArrayList<>(countValues);
+        List<Object> countValues = new ArrayList<>(values);
         countValues.add(COUNT_CAP + 1);
         List<String> counted = query(caller, "SELECT count(*)::text FROM (SELECT 1 FROM " + c.table() + " t WHERE " + where + " LIMIT ?) s", countValues);
         long matched = Long.parseLong(counted.get(0));
@@ -233,6 +225,9 @@ public class OgcService {
         if (n[0] > n[2] || n[1] > n[3]) {
             throw ApiException.badRequest("bbox: the lower corner (" + n[0] + ", " + n[1] + ") must come before the upper one (" + n[2] + ", " + n[3] + ")");
         }
+        if (!crs.projected() && (Math.abs(n[0]) > 90 || Math.abs(n[2]) > 90 || Math.abs(n[1]) > 180 || Math.abs(n[3]) > 180)) {
+            throw ApiException.badRequest("bbox in " + crs.uri() + " is latitude first: latitudes within ±90, longitudes within ±180");
+        }
         return n;
     }
 
@@ -265,8 +260,9 @@ public class OgcService {
         List<Object> values = new ArrayList<>();
         String where = exportWhere(caller, c, f, values);
         values.add(cap + 1);
-        String sql = "SELECT count(*), COALESCE(avg(octet_length(ST_AsGeoJSON(g, 9))) FILTER (WHERE n <= 200), 0) FROM (SELECT " + c.geometry()
-                + " g, row_number() OVER () n FROM " + c.table() + " t WHERE " + where + " LIMIT ?) s";
+        // the size of the first 200 geometries in the export's CRS (a CRS whose domain misses the city fails here, before any byte is sent)
+        String sql = "SELECT count(*), COALESCE(avg(octet_length(ST_AsGeoJSON(CASE WHEN n <= 200 THEN " + f.crs().sql("g") + " END, 9))), 0) FROM (SELECT "
+                + c.geometry() + " g, row_number() OVER () n FROM " + c.table() + " t WHERE " + where + " LIMIT ?) s";
         try (ScopedConnection sc = ScopedConnection.open(dataSource, caller.scope()); PreparedStatement ps = sc.connection().prepareStatement(sql)) {
             bind(ps, values);
             try (ResultSet rs = ps.executeQuery()) {
@@ -274,7 +270,7 @@ public class OgcService {
                 return new ExportSize(rs.getLong(1), rs.getDouble(2));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("export count failed: " + e.getMessage(), e);
+            throw failure("export count", e);
         }
     }
 
@@ -303,7 +299,7 @@ public class OgcService {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("export query failed: " + e.getMessage(), e);
+            throw failure("export query", e);
         }
     }
 
@@ -354,7 +350,13 @@ public class OgcService {
                 }
             }
         }
-        BBox b = BBox.parse(f.bbox());
+        crs84Box(c, f.bbox(), where, values);
+        return where.toString();
+    }
+
+    /** Keeps the rows whose geometry's box meets a CRS84 bbox (GiST-indexed). */
+    private static void crs84Box(OgcCollection c, String bbox, StringBuilder where, List<Object> values) {
+        BBox b = BBox.parse(bbox);
         if (b != null) {
             where.append(" AND ").append(c.geometry()).append(" && ST_MakeEnvelope(?, ?, ?, ?, 4326)");
             values.add(b.minLon());
@@ -362,7 +364,6 @@ public class OgcService {
             values.add(b.maxLon());
             values.add(b.maxLat());
         }
-        return where.toString();
     }
 
     private static void bind(PreparedStatement ps, List<Object> values) throws SQLException {
@@ -442,8 +443,21 @@ public class OgcService {
             }
             return out;
         } catch (SQLException e) {
-            throw new IllegalStateException("OGC items query failed: " + e.getMessage(), e);
+            throw failure("OGC items query", e);
         }
+    }
+
+    /**
+     * A query that failed: a coordinate outside the domain of a requested CRS (PostGIS "transform: …", from bbox-crs,
+     * filter-crs or crs) is the caller's, a 400; anything else is ours.
+     */
+    static RuntimeException failure(String what, SQLException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("transform:")) {
+            return ApiException.badRequest("a coordinate lies outside the domain of the CRS it is given or asked in ("
+                    + m.substring(m.indexOf("transform:")).split("\n")[0] + ")");
+        }
+        return new IllegalStateException(what + " failed: " + m, e);
     }
 
     /** "instant", "start/end", "../end", "start/.." (dates or date-times). */

@@ -195,6 +195,12 @@ class OgcResourceTest {
         assertTrue(hit.size() < 10, "a 2 m box: " + hit);
         given().queryParam("bbox", "3564000,443000,3563000,444000").queryParam("bbox-crs", "EPSG:4549").get("/ogc/collections/grid/items")
                 .then().statusCode(400).body("message", containsString("lower corner"));
+        given().queryParam("bbox", "1e9,1e9,2e9,2e9").queryParam("bbox-crs", "EPSG:4549").get("/ogc/collections/grid/items")
+                .then().statusCode(400).body("message", containsString("domain"));
+        given().queryParam("bbox", "119,32,120,33").queryParam("bbox-crs", "EPSG:4490").get("/ogc/collections/grid/items")
+                .then().statusCode(400).body("message", containsString("latitude first"));
+        given().queryParam("filter", "S_INTERSECTS(geometry, POINT(1e9 1e9))").queryParam("filter-crs", "EPSG:4549").get("/ogc/collections/grid/items")
+                .then().statusCode(400).body("message", containsString("domain"));
     }
 
     @Test
@@ -258,6 +264,15 @@ class OgcResourceTest {
                 .then().statusCode(200).body("features.properties.class_code", everyItem(equalTo("0102")));
         given().queryParam("filter", "S_INTERSECTS(geometry, POINT(119.444 32.2084))").get("/ogc/collections/grid/items").then()
                 .statusCode(200).body("numberReturned", equalTo(1));
+        // basic spatial functions: S_INTERSECTS with a line, a polygon and a bbox literal
+        List<String> byLine = given().queryParam("filter", "S_INTERSECTS(geometry, LINESTRING(119.440 32.2084, 119.448 32.2084))")
+                .get("/ogc/collections/grid/items?limit=50").then().statusCode(200).extract().path("features.id");
+        List<String> byPolygon = given().queryParam("filter", "S_INTERSECTS(geometry, POLYGON((119.440 32.2080, 119.448 32.2080, 119.448 32.2088, "
+                + "119.440 32.2088, 119.440 32.2080)))").get("/ogc/collections/grid/items?limit=50").then().statusCode(200).extract().path("features.id");
+        List<String> byBox = given().queryParam("filter", "S_INTERSECTS(geometry, BBOX(119.440, 32.2080, 119.448, 32.2088))")
+                .get("/ogc/collections/grid/items?limit=50").then().statusCode(200).extract().path("features.id");
+        assertTrue(byLine.size() >= 1 && byPolygon.containsAll(byLine), byLine + " within " + byPolygon);
+        assertEquals(byPolygon, byBox, "a BBOX literal is its polygon");
         List<String> late = given().queryParam("filter", "occurred_at > TIMESTAMP('2026-06-01T00:00:00Z') AND address IS NOT NULL")
                 .get("/ogc/collections/events/items?limit=20").then().statusCode(200).extract().path("features.properties.occurred_at");
         assertTrue(late.size() > 0 && late.stream().allMatch(t -> java.time.OffsetDateTime.parse(t).toInstant()
