@@ -32,7 +32,7 @@ public class StatsService {
 
     private final Scopes scopes;
 
-    public StatsService(DataSource dataSource, RegionService regions, Scopes scopes) {
+    public StatsService(cn.gridmap.notify.ReplicaReads dataSource, RegionService regions, Scopes scopes) {
         this.dataSource = dataSource;
         this.regions = regions;
         this.scopes = scopes;

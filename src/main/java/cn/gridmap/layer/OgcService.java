@@ -36,7 +36,7 @@ public class OgcService {
     private final cn.gridmap.region.RegionService regions;
     private final Map<String, OgcCollection> collections = new LinkedHashMap<>();
 
-    public OgcService(DataSource dataSource, GridmapConfig config, cn.gridmap.region.RegionService regions) {
+    public OgcService(cn.gridmap.notify.ReplicaReads dataSource, GridmapConfig config, cn.gridmap.region.RegionService regions) {
         this.dataSource = dataSource;
         this.regions = regions;
         this.config = config;

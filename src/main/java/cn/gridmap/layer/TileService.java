@@ -58,6 +58,7 @@ public class TileService {
     private final Cache<String, Sent> sent;
     private final AtomicLong epoch = new AtomicLong();
     private volatile double[] bounds;
+    private volatile long appliedLsn;
 
     /** A rendered tile: its MVT bytes, its ETag, whether it came from the cache, and the time spent rendering it now. */
     public record Tile(byte[] bytes, String etag, boolean cached, long renderNanos) {
@@ -93,7 +94,7 @@ public class TileService {
         }
     }
 
-    public TileService(DataSource dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config,
+    public TileService(cn.gridmap.notify.ReplicaReads dataSource, TileCatalog catalog, PgListener listener, GridmapConfig config,
             MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.catalog = catalog;
@@ -335,6 +336,7 @@ public class TileService {
             whole.add(what);
         }
         epoch.incrementAndGet();
+        appliedLsn = listener.fence();
         int dropped = drop(cache, whole, counts, box) + drop(sent, whole, counts, box);
         LOG.debugf("tile cache: %s changed, %d tiles dropped", payload, dropped);
     }
@@ -359,9 +361,20 @@ public class TileService {
         return dropped;
     }
 
+    /**
+     * The tile cache's epoch: the primary's WAL position when the last change notice it applied arrived ({@code X/Y}; no
+     * tile it serves predates a change committed before it). Replicas of one cluster that have heard the same notices
+     * show nearby positions, each past that notice's commit.
+     */
+    public String epoch() {
+        long l = Math.max(appliedLsn, listener.connectedLsn());
+        return Long.toHexString(l >>> 32).toUpperCase() + "/" + Long.toHexString(l & 0xffffffffL).toUpperCase();
+    }
+
     void invalidateAll() {
         bounds = null;
         epoch.incrementAndGet();
+        appliedLsn = listener.fence();
         cache.invalidateAll();
         sent.invalidateAll();
     }

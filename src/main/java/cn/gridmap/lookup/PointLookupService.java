@@ -50,7 +50,7 @@ public class PointLookupService {
     private final Counter memoryLookups;
     private final Counter postgisLookups;
 
-    public PointLookupService(DataSource dataSource, LiveGridIndex index, GridmapConfig config, RegionService regions,
+    public PointLookupService(cn.gridmap.notify.ReplicaReads dataSource, LiveGridIndex index, GridmapConfig config, RegionService regions,
             MeterRegistry metrics) {
         this.regions = regions;
         this.memoryLookups = metrics.counter("gridmap.lookups", "engine", MEMORY);

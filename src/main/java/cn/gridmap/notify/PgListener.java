@@ -45,6 +45,9 @@ public class PgListener {
     private volatile boolean running = true;
     private Thread thread;
 
+    private volatile long fence;
+    private volatile long connectedLsn;
+
     public PgListener(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -83,6 +86,8 @@ public class PgListener {
                 }
                 backoff = 500;
                 PGConnection pg = c.unwrap(PGConnection.class);
+                connectedLsn = currentLsn(c);
+                advanceFence(c); // (after a reconnect the subscribers resynchronise: from a replica at least this far)
                 while (running) {
                     for (Subscription s : subscriptions) {
                         if (!listening.contains(s.channel())) {
@@ -94,6 +99,9 @@ public class PgListener {
                     }
                     PGNotification[] n = pg.getNotifications(1000);
                     if (n != null) {
+                        // the primary's WAL position now is past the commits of every notice in hand: reads on a
+                        // replica wait for it (ReplicaReads) before the subscribers drop caches or swap indexes
+                        advanceFence(c);
                         for (PGNotification x : n) {
                             for (Subscription s : subscriptions) {
                                 if (s.channel().equals(x.getName())) {
@@ -117,6 +125,44 @@ public class PgListener {
                 backoff = Math.min(30_000, backoff * 2);
             }
         }
+    }
+
+    /**
+     * The primary's WAL position (as a number) when the last notices arrived, 0 before any: a replica that has not
+     * replayed this far may not show what the notices announced.
+     */
+    public long fence() {
+        return fence;
+    }
+
+    /** The primary's WAL position when the listener last (re)connected: every change before it was applied or resynchronised. */
+    public long connectedLsn() {
+        return connectedLsn;
+    }
+
+    private void advanceFence(Connection c) {
+        long lsn = currentLsn(c);
+        if (lsn > fence) {
+            fence = lsn;
+        }
+    }
+
+    private static long currentLsn(Connection c) {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            return rs.next() ? lsn(rs.getString(1)) : 0;
+        } catch (SQLException e) {
+            LOG.debugf("no WAL position (%s)", e.getMessage());
+            return 0;
+        }
+    }
+
+    /** A PostgreSQL LSN {@code X/Y} (hexadecimal halves) as one number, 0 for null. */
+    public static long lsn(String text) {
+        if (text == null) {
+            return 0;
+        }
+        int slash = text.indexOf('/');
+        return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
     }
 
     private static void deliver(Subscription s, String payload) {

@@ -27,7 +27,7 @@ import jakarta.inject.Inject;
 
 /** Change sets as a planner sees them, and the shared edge of two micro-grids checked against PostGIS. */
 @QuarkusTest
-class ChangeSetResourceTest {
+public class ChangeSetResourceTest {
     @Inject
     @io.quarkus.agroal.DataSource("owner") // the tables' owner: what is stored
     DataSource dataSource;
@@ -148,7 +148,7 @@ class ChangeSetResourceTest {
     }
 
     /** The line with a vertex added halfway along its longest segment, moved sideways by {@code d} degrees. */
-    static com.fasterxml.jackson.databind.node.ArrayNode bent(com.fasterxml.jackson.databind.node.ArrayNode line, double d) {
+    public static com.fasterxml.jackson.databind.node.ArrayNode bent(com.fasterxml.jackson.databind.node.ArrayNode line, double d) {
         int best = 0;
         double longest = -1;
         for (int i = 0; i + 1 < line.size(); i++) {
