@@ -87,7 +87,9 @@ public class PgListener {
                 backoff = 500;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 connectedLsn = currentLsn(c);
-                advanceFence(c); // (after a reconnect the subscribers resynchronise: from a replica at least this far)
+                if (connectedLsn > fence) { // (after a reconnect the subscribers resynchronise: from a replica at least this far)
+                    fence = connectedLsn;
+                }
                 while (running) {
                     for (Subscription s : subscriptions) {
                         if (!listening.contains(s.channel())) {

@@ -6,8 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -21,7 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * engine): from a streaming replica when {@code GRIDMAP_DB_READ_URL} names one (the cluster's haproxy replica port),
  * else the primary's own pool. A replica connection is used only if the replica has replayed the WAL up to the
  * {@linkplain PgListener#fence() fence} of the notices this service has heard: a replica behind what the primary
- * announced (a published generation, a changed tile) never answers; the primary does, and the fallback is counted.
+ * announced (a published generation, a changed tile) never answers; the primary does.
  * Writes never come here. Implements {@link DataSource} so that {@code ScopedConnection.open} takes it as it is.
  */
 @ApplicationScoped
@@ -31,25 +29,14 @@ public class ReplicaReads implements DataSource {
     private final DataSource replica;
     private final PgListener listener;
     private final boolean enabled;
-    private final AtomicLong fellBack = new AtomicLong();
-    private final AtomicLong served = new AtomicLong();
 
     public ReplicaReads(DataSource primary, @io.quarkus.agroal.DataSource("read") DataSource replica, PgListener listener,
-            @ConfigProperty(name = "gridmap.db.read-url") Optional<String> readUrl) {
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String primaryUrl,
+            @ConfigProperty(name = "quarkus.datasource.read.jdbc.url") String readUrl) {
         this.primary = primary;
         this.replica = replica;
         this.listener = listener;
-        this.enabled = readUrl.filter(u -> !u.isBlank()).isPresent();
-    }
-
-    /** Whether lag-tolerant reads go to a replica at all. */
-    public boolean enabled() {
-        return enabled;
-    }
-
-    /** Reads a replica answered, and reads it could not (unreachable or behind the fence) that the primary answered. */
-    public long[] counts() {
-        return new long[] {served.get(), fellBack.get()};
+        this.enabled = !readUrl.equals(primaryUrl); // the read pool defaults to the primary's own URL
     }
 
     @Override
@@ -61,7 +48,6 @@ public class ReplicaReads implements DataSource {
         try {
             c = replica.getConnection();
         } catch (SQLException e) {
-            fellBack.incrementAndGet();
             return primary.getConnection();
         }
         long fence = listener.fence();
@@ -69,14 +55,12 @@ public class ReplicaReads implements DataSource {
             rs.next();
             String replayed = rs.getString(1); // null on a primary (haproxy's backup when no replica is up): current by definition
             if (replayed == null || PgListener.lsn(replayed) >= fence) {
-                served.incrementAndGet();
                 return c;
             }
         } catch (SQLException e) {
             // a broken replica connection: the primary answers
         }
         c.close();
-        fellBack.incrementAndGet();
         return primary.getConnection();
     }
 
