@@ -336,3 +336,110 @@ cluster_kill_primary() {
   done
   die "no primary to kill"
 }
+
+# ---------------------------------------------------------------- ./gridmap bench cluster
+# Lookup and tile throughput through haproxy with two and with one service replica, and straight to one replica (the
+# baseline: what haproxy costs), each with the CPU the machine spent on it (so requests/s per core), the memory of a
+# service replica holding the city, and the replicas' lag while a 12345 import writes. Its own cluster
+# (GRIDMAP_CLUSTER_PORT, default 65400; its data stays for the next run), the full city unless GRIDMAP_SCALE says.
+cpu_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+cpu_all_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+
+# bench_wrk LABEL URL SCRIPT ENV… : a 5 s warm-up, 20 s measured; prints requests/s, p50, p99 and the CPU the machine
+# spent outside wrk (the servers': service replicas, PostgreSQL, haproxy) per request
+bench_wrk() {
+  local label=$1 url=$2 script=$3 out; shift 3
+  out=target/bench-cluster/$(printf '%s' "$label" | tr -c 'a-z0-9' '-').txt
+  env "$@" wrk -t2 -c32 -d5s -s "$script" "$url" >/dev/null 2>&1 || true
+  local b0 a0 b1 a1; b0=$(cpu_busy_ticks); a0=$(cpu_all_ticks)
+  env "$@" /usr/bin/time -f '%U %S' -o "$out.time" wrk -t2 -c32 -d20s --latency -s "$script" "$url" > "$out" 2>&1 || true
+  b1=$(cpu_busy_ticks); a1=$(cpu_all_ticks)
+  local hz; hz=$(getconf CLK_TCK)
+  awk -v label="$label" -v busy=$(( b1 - b0 )) -v all=$(( a1 - a0 )) -v hz="$hz" -v cores="$(nproc)" \
+      -v wrkcpu="$(awk '{print $1 + $2}' "$out.time" 2>/dev/null || echo 0)" '
+    /Requests\/sec/ {rps = $2} /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /requests in/ {n = $1}
+    /Non-2xx/ {bad = $NF}
+    END {
+      server = busy / hz - wrkcpu; if (server < 0.001) server = 0.001
+      printf "%-44s %8.0f/s  p50 %8s  p99 %8s  server CPU %5.2f cores  %6.0f req/s per core%s\n", label, rps, p50, p99,
+        server / (all / hz / cores), n / server, bad ? "  (" bad " non-2xx)" : ""
+      print rps > "'"$out"'.rps"; print n / server > "'"$out"'.percore"
+    }' "$out"
+}
+
+cmd_bench_cluster() {
+  need_packages wrk curl time "postgresql-client-$PG_VERSION"
+  export GRIDMAP_CLUSTER_PORT=${GRIDMAP_CLUSTER_PORT:-65400} GRIDMAP_CLUSTER_SERVICES=2
+  # the point is what a request costs, not the rate limit
+  export GRIDMAP_SECURITY_SYSTEM_LOOKUPS_PER_MINUTE=1000000000 GRIDMAP_SECURITY_REQUESTS_PER_MINUTE=1000000000
+  local base dir url; base=$(cluster_base); dir=$(cluster_dir); url=http://127.0.0.1:$base
+  mkdir -p target/bench-cluster
+  # services of an earlier cluster may run with the rate limits on: start them afresh
+  local f; for f in "$dir"/service*.pid; do [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done
+  for f in "$dir"/service*.pid; do [ -f "$f" ] || continue; for _ in $(seq 1 60); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.5; done; rm -f "$f"; done
+  trap 'cluster_down >/dev/null 2>&1 || true' EXIT
+  cluster_up > target/bench-cluster/up.log 2>&1 || { tail -5 target/bench-cluster/up.log >&2; die "cluster up failed (target/bench-cluster/up.log)"; }
+  grep 'cluster up in\|database:' target/bench-cluster/up.log | sed 's/^gridmap: //'
+  say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  local token; token=$(system_token "$url"); [ -n "$token" ] || die "no token for the bench client"
+  local people; people=$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p $((base + 1)) -U postgres -d gridmap -qAtc "SELECT count(*) FROM person")
+  # the map's requests: composite tiles at zooms 12–16 over the city, 2,000 positions (seeded)
+  awk 'BEGIN { srand(20261203); pi = atan2(0, -1)
+    for (i = 0; i < 2000; i++) { z = 12 + int(rand() * 5); lon = 119.05 + rand() * 0.8; lat = 31.75 + rand() * 0.5
+      n = 2 ^ z; x = int((lon + 180) / 360 * n); r = lat * pi / 180; y = int((1 - log(sin(r) / cos(r) + 1 / cos(r)) / pi) / 2 * n)
+      layers = z <= 13 ? "district,street,community" : z <= 15 ? "community,grid" : "grid,microgrid"
+      printf "/tiles/%s/%d/%d/%d.mvt\n", layers, z, x, y } }' > target/bench-cluster/tiles.txt
+  local tiles; tiles=$ROOT/target/bench-cluster/tiles.txt
+  say "throughput (wrk -t2 -c32, 5 s warm-up, 20 s measured; server CPU = the machine's busy time outside wrk)"
+  bench_wrk "lookups, haproxy, 2 service replicas" "$url" bench/point.lua TOKEN="$token"
+  bench_wrk "tiles, haproxy, 2 service replicas" "$url" bench/tiles.lua TOKEN="$token" TILES="$tiles"
+  local rss1 rss2 heap
+  rss1=$(ps -o rss= -p "$(cat "$dir/service1.pid")" | awk '{printf "%.0f", $1 / 1024}')
+  rss2=$(ps -o rss= -p "$(cat "$dir/service2.pid")" | awk '{printf "%.0f", $1 / 1024}')
+  heap=$(jcmd "$(cat "$dir/service1.pid")" GC.heap_info 2>/dev/null | awk '/used/ && /total/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}')
+  # one replica: s2 stops, haproxy's checks (every second, down after 2) take it out
+  kill -TERM "$(cat "$dir/service2.pid")"; for _ in $(seq 1 60); do kill -0 "$(cat "$dir/service2.pid")" 2>/dev/null || break; sleep 0.5; done
+  rm -f "$dir/service2.pid"; sleep 3
+  bench_wrk "lookups, haproxy, 1 service replica" "$url" bench/point.lua TOKEN="$token"
+  bench_wrk "tiles, haproxy, 1 service replica" "$url" bench/tiles.lua TOKEN="$token" TILES="$tiles"
+  bench_wrk "lookups, straight to the replica (baseline)" "http://127.0.0.1:$(cluster_service_port 1)" bench/point.lua TOKEN="$token"
+  bench_wrk "tiles, straight to the replica (baseline)" "http://127.0.0.1:$(cluster_service_port 1)" bench/tiles.lua TOKEN="$token" TILES="$tiles"
+  local o=target/bench-cluster
+  awk -v l2="$(cat $o/lookups--haproxy--2-service-replicas.txt.rps)" -v l1="$(cat $o/lookups--haproxy--1-service-replica.txt.rps)" \
+      -v ld="$(cat $o/lookups--straight-to-the-replica--baseline-.txt.rps)" \
+      -v t2="$(cat $o/tiles--haproxy--2-service-replicas.txt.rps)" -v t1="$(cat $o/tiles--haproxy--1-service-replica.txt.rps)" \
+      -v td="$(cat $o/tiles--straight-to-the-replica--baseline-.txt.rps)" 'BEGIN {
+    if (l1 > 0 && ld > 0 && t1 > 0 && td > 0)
+      printf "ratios: 2 replicas / 1 replica: lookups %.2fx, tiles %.2fx (2 cores: the replicas share them); through haproxy / straight: lookups %.2f, tiles %.2f\n", l2 / l1, t2 / t1, l1 / ld, t1 / td
+    else print "ratios: a run gave no result (see target/bench-cluster/)" }'
+  say "memory of a service replica holding the city ($people people): RSS s1 ${rss1} MB, s2 ${rss2} MB; s1 heap used ${heap:-?}"
+  # replica lag while a 12345 import writes: 20,000 orders at the city's real addresses, routed into the loop
+  local orders=${GRIDMAP_BENCH_ORDERS:-20000}
+  { echo '工单编号,来电时间,诉求人,电话,诉求内容,地址,诉求分类,紧急程度'
+    as_pg "$PGBIN/psql" -h 127.0.0.1 -p $((base + 1)) -U postgres -d gridmap -qAt -F, -c \
+      "SELECT 'HB$(date +%s)' || lpad(row_number() OVER ()::text, 6, '0'), to_char(now() - interval '1 hour', 'YYYY-MM-DD HH24:MI:SS'),
+              '市民', '139' || lpad((row_number() OVER ())::text, 8, '0'), '垃圾堆积无人清运', '\"' || address || '\"', '0102', '一般'
+         FROM (SELECT address FROM building ORDER BY md5(id::text) LIMIT $orders) b"
+  } > $o/hotline.csv
+  local t0 t1 maxb=0 maxms=0 line
+  t0=$(date +%s.%N)
+  curl -s -o $o/import.json -H "Authorization: Bearer $(user_token "$url")" -H 'Content-Type: text/csv' --data-binary @$o/hotline.csv \
+    "$url/api/import?wait=true&kind=hotline" &
+  local ip=$!
+  while kill -0 $ip 2>/dev/null; do
+    line=$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p $((base + 1)) -U postgres -d postgres -qAt -F' ' -c \
+      "SELECT COALESCE(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0), COALESCE(max(extract(epoch FROM replay_lag) * 1000), 0)::int
+         FROM pg_stat_replication" 2>/dev/null || echo "0 0")
+    maxb=$(awk -v a="$maxb" -v b="${line% *}" 'BEGIN {print (b > a ? b : a)}'); maxms=$(awk -v a="$maxms" -v b="${line#* }" 'BEGIN {print (b > a ? b : a)}')
+    sleep 0.2
+  done
+  t1=$(date +%s.%N)
+  say "12345 import of $orders orders: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s ($(sed 's/.*"rowsStored":\([0-9]*\).*/\1/' $o/import.json) stored); replica lag at most $(awk -v b="$maxb" 'BEGIN {printf "%.1f", b / 1048576}') MB of WAL, ${maxms} ms (pg_stat_replication every 0.2 s)"
+  # the capacity model: the measured requests per second per core, and the replica's memory
+  awk -v lpc="$(cat $o/lookups--haproxy--2-service-replicas.txt.percore)" -v tpc="$(cat $o/tiles--haproxy--2-service-replicas.txt.percore)" \
+      -v rss="$rss1" -v people="$people" 'BEGIN {
+    printf "capacity model: %.0f lookups/s and %.0f tiles/s per core (service + PostgreSQL + haproxy); a replica holds the city in %d MB\n", lpc, tpc, rss
+    printf "  Jiangsu (85 M people, %.0fx this city) at a peak of 2,000 lookups/s and 5,000 tiles/s needs %.1f cores for requests;\n", 85e6 / people, 2000 / lpc + 5000 / tpc
+    printf "  the lookup index grows with the grids (~%.0f x), so a replica of the province needs about %.1f GB\n", 85e6 / people, rss * 85e6 / people / 1024 }'
+  say "record the results in docs/benchmarks.md"
+}

@@ -102,11 +102,24 @@ public class ElementService {
          * (镇江新区's streets hang under 京口区 with other code prefixes), lower levels by micro-grid code prefix.
          */
         Filter region(String alias, Level level, String code) {
+            return region(alias, level, code, null);
+        }
+
+        /**
+         * As {@link #region(String, Level, String)}, and below district level also by the region's district: the
+         * element tables are partitioned by district code (V20), so that condition leaves one partition to read.
+         */
+        Filter region(String alias, Level level, String code, String district) {
             switch (level) {
                 case CITY -> {
                 }
                 case DISTRICT -> add(alias + ".district_code = ?", code);
-                default -> add(alias + ".microgrid_code LIKE ?", code + "%");
+                default -> {
+                    if (district != null) {
+                        add(alias + ".district_code = ?", district);
+                    }
+                    add(alias + ".microgrid_code LIKE ?", code + "%");
+                }
             }
             return this;
         }
@@ -122,7 +135,8 @@ public class ElementService {
             return f;
         }
         scopes.requireInside(caller.scope(), code.trim());
-        return f.region(t, regions.levelOf(code.trim()), code.trim());
+        Level level = regions.levelOf(code.trim());
+        return f.region(t, level, code.trim(), level == Level.CITY || level == Level.DISTRICT ? null : regions.districtOf(code.trim()));
     }
 
     /** The filter of one item by id (outside the scope it is simply not found). */
@@ -324,10 +338,14 @@ public class ElementService {
         }
     }
 
-    /** Adds a bbox filter on {@code t.geom} (GiST-indexed for components, organisations and events). */
-    static void bbox(Filter f, String t, String bbox) {
+    /**
+     * Adds a bbox filter on {@code t.geom} (GiST-indexed), and the districts near the box, so that only their
+     * partitions are read (V20).
+     */
+    void bbox(Filter f, String t, String bbox) {
         BBox b = BBox.parse(bbox);
         if (b != null) {
+            f.add(t + ".district_code = ANY (string_to_array(?, ','))", String.join(",", regions.districtsNear(b)));
             f.add(t + ".geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", b.minLon(), b.minLat(), b.maxLon(), b.maxLat());
         }
     }

@@ -66,10 +66,13 @@ public final class ElementSql {
     private ElementSql() {
     }
 
-    /** Constraints of the element tables, foreign keys last (they need the keys back first). */
+    /**
+     * Constraints of the element tables and of their district partitions (where the partitioned tables keep their
+     * keys, V20), foreign keys last (they need the keys back first).
+     */
     private static final String CONSTRAINTS = "SELECT k.conrelid::regclass::text, k.conname, pg_get_constraintdef(k.oid), k.contype "
-            + "FROM pg_constraint k WHERE k.conrelid::regclass::text = ANY (?) AND k.contype IN ('p', 'u', 'f') "
-            + "ORDER BY k.contype = 'f', k.conname";
+            + "FROM pg_constraint k WHERE (k.conrelid::regclass::text = ANY (?) OR k.conrelid IN (SELECT i.inhrelid FROM pg_inherits i "
+            + "WHERE i.inhparent::regclass::text = ANY (?))) AND k.contype IN ('p', 'u', 'f') ORDER BY k.contype = 'f', k.conname";
 
     /**
      * Before a first load into empty tables, inside the load's transaction: empties the tables with TRUNCATE (so a
@@ -83,6 +86,7 @@ public final class ElementSql {
         List<String> drops = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(CONSTRAINTS)) {
             ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
+            ps.setArray(2, c.createArrayOf("text", TABLES.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = quoteIdent(rs.getString(1));
@@ -114,7 +118,8 @@ public final class ElementSql {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
-                    defs.add(rs.getString(2));
+                    // a partitioned table's index reads "ON ONLY <table>": made so, it would have no partition's index
+                    defs.add(rs.getString(2).replace(" ON ONLY ", " ON "));
                 }
             }
         }

@@ -337,6 +337,7 @@ public class ImportService {
             long[] t = new long[4];
             t[0] = System.nanoTime();
             progress.phase("checking duplicates and references");
+            lock(c, kind);
             failed[0] += sqlChecks(c, kind, errors);
             failed[0] += scopeChecks(c, kind, caller.scope(), errors);
             t[1] = System.nanoTime();
@@ -471,21 +472,41 @@ public class ImportService {
         return reject(c, errors, field, sql, List.of());
     }
 
-    /** Inserts new and updates known elements (by external id); @return rows written */
+    /**
+     * Inserts new and updates known elements (by external id); @return rows written. The element tables are
+     * partitioned by district with their keys on the partitions (V20), so there is no city-wide unique index for an
+     * ON CONFLICT: known rows are updated first (an element placed in another district moves to its partition), then
+     * the others inserted, under the table's import lock ({@link #lock}) so that no other import adds the same id.
+     */
     private static long upsert(Connection c, ImportKind kind, long job) throws SQLException {
         String cols = kind.columns + (kind == ImportKind.PEOPLE ? ", house_id, district_code, microgrid_code" : "");
         StringBuilder set = new StringBuilder();
         for (String col : cols.split(",\\s*")) {
             if (!col.equals("external_id")) {
-                set.append(col).append(" = EXCLUDED.").append(col).append(", ");
+                set.append(col).append(" = s.").append(col).append(", ");
             }
         }
-        String sql = "INSERT INTO " + kind.table + " (id, " + cols + ", derived, import_id) SELECT nextval('element_seq'), " + cols
-                + ", FALSE, ? FROM stage ORDER BY line ON CONFLICT (external_id) DO UPDATE SET " + set
-                + "derived = FALSE, import_id = EXCLUDED.import_id";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, job);
-            return ps.executeUpdate();
+        String update = "UPDATE " + kind.table + " t SET " + set + "derived = FALSE, import_id = ? FROM stage s WHERE t.external_id = s.external_id";
+        String insert = "INSERT INTO " + kind.table + " (id, " + cols + ", derived, import_id) SELECT nextval('element_seq'), " + cols
+                + ", FALSE, ? FROM stage s WHERE NOT EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t.external_id = s.external_id) ORDER BY line";
+        long n = 0;
+        for (String sql : List.of(update, insert)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, job);
+                n += ps.executeUpdate();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Imports into one element table take turns from their checks to their commit: external ids, component codes and
+     * credit codes are unique city-wide by these checks (the partitions' keys hold within a district).
+     */
+    private static void lock(Connection c, ImportKind kind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, "gridmap-import-" + kind.table);
+            ps.execute();
         }
     }
 

@@ -358,6 +358,19 @@ public class RegionService {
         return out;
     }
 
+    /** The district a region lies in: its own code for a district, null for the city (404 for an unknown code). */
+    public String districtOf(String code) {
+        String[] path = find(code).path.split("/");
+        return path.length > 1 ? path[1] : null;
+    }
+
+    /** Current districts whose outline comes within about a kilometre of the box (the element partitions to read). */
+    @SuppressWarnings("unchecked")
+    public List<String> districtsNear(cn.gridmap.geo.BBox b) {
+        return em.createNativeQuery(RegionSql.DISTRICTS_NEAR).setParameter("minLon", b.minLon()).setParameter("minLat", b.minLat())
+                .setParameter("maxLon", b.maxLon()).setParameter("maxLat", b.maxLat()).getResultList();
+    }
+
     public Level levelOf(String code) {
         return Level.fromWire(find(code).level);
     }

@@ -30,6 +30,12 @@ final class RegionSql {
             + "ORDER BY ST_Distance(geom, ST_SetSRID(ST_MakePoint(?, ?), " + Srid.STORAGE + ")), code LIMIT 1";
     static final String JDBC_SHAPES_IN_BOX = SHAPE_COLUMNS + " AND level = ? AND geom && ST_MakeEnvelope(?, ?, ?, ?, " + Srid.STORAGE
             + ") ORDER BY code LIMIT ?";
+    /**
+     * Current districts whose outline comes within 0.01° (about a kilometre) of a box: the element partitions a bbox
+     * query can find rows in (an element's district is its micro-grid's; the margin covers points snapped into one).
+     */
+    static final String DISTRICTS_NEAR = "SELECT code FROM region WHERE " + CURRENT + " AND level = 'district' AND geom && "
+            + "ST_Expand(ST_MakeEnvelope(:minLon, :minLat, :maxLon, :maxLat, " + Srid.STORAGE + "), 0.01) ORDER BY code";
     static final String JDBC_MAX_CODE_EVER = "SELECT max(code) FROM region WHERE parent_code = ? AND length(code) = ?";
     static final String JDBC_GENERATION_AT = "SELECT COALESCE(max(id), 0) FROM generation WHERE active AND (effective_from IS NULL OR effective_from <= ?)";
     static final String JDBC_PATH = "SELECT path FROM region WHERE code = ? AND " + CURRENT;

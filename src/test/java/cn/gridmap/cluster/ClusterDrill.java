@@ -1,5 +1,9 @@
 package cn.gridmap.cluster;
 
+import static cn.gridmap.DrillHttp.get;
+import static cn.gridmap.DrillHttp.post;
+import static cn.gridmap.DrillHttp.token;
+
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -369,38 +373,6 @@ public final class ClusterDrill {
                 return out;
             }
         }
-    }
-
-    private static String token(String base, String user, String password) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + user + "&password=" + password)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("login of " + user + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).path("access_token").asText();
-    }
-
-    private static JsonNode post(String base, String path, String token, String body, int... expected) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        for (int e : expected) {
-            if (r.statusCode() == e) {
-                return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-            }
-        }
-        throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
-    }
-
-    private static JsonNode get(String base, String path, String token) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
     }
 
     private String etag(String base, String path) throws Exception {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 /**
@@ -32,7 +31,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  */
 public final class CrashDrill {
     private static final int ROUNDS = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String jdbc = System.getenv().getOrDefault("GRIDMAP_TEST_DB_URL", "jdbc:postgresql://localhost:55432/gridmap_test");
@@ -235,35 +233,15 @@ public final class CrashDrill {
     }
 
     private String token(String user, String password) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=" + user + "&password=" + password)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("login of " + user + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).path("access_token").asText();
+        return cn.gridmap.DrillHttp.token(base, user, password);
     }
 
     private JsonNode post(String path, String token, String body, int... expected) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        for (int e : expected) {
-            if (r.statusCode() == e) {
-                return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-            }
-        }
-        throw new IllegalStateException("POST " + path + ": " + r.statusCode() + " " + r.body());
+        return cn.gridmap.DrillHttp.post(base, path, token, body, expected);
     }
 
     private JsonNode get(String path, String token) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body());
+        return cn.gridmap.DrillHttp.get(base, path, token);
     }
 
     private Connection db() throws SQLException {
