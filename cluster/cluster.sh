@@ -117,8 +117,13 @@ cluster_haproxy_cfg() {
   cat <<EOF
 global
   maxconn 2000
+  # (errors only: haproxy.log says which request failed, on which server, and how)
+  log stderr format raw daemon
 defaults
   mode tcp
+  log global
+  option tcplog
+  option dontlog-normal
   timeout connect 2s
   timeout client 30m
   timeout server 30m
@@ -152,6 +157,12 @@ frontend web
   mode http
   bind 127.0.0.1:$base
   option forwardfor
+  option httplog
+  # an HTTP/1.1 client that offers to upgrade to cleartext HTTP/2 (Java's HttpClient does, by default) would have the
+  # replica switch protocols and the connection become a tunnel to that one replica: its requests could no longer be
+  # retried on another one, and a replica's death would cut them. The offer is declined here; HTTP/1.1 it stays.
+  http-request del-header Upgrade if { req.hdr(Upgrade) -i h2c }
+  http-request del-header HTTP2-Settings
   default_backend services
 backend services
   mode http

@@ -241,7 +241,11 @@ public final class ClusterDrill {
         }
     }
 
-    /** 3. kill -9 one service replica under load: haproxy routes around it. */
+    /**
+     * 3. kill -9 one service replica under load: haproxy routes around it. The clients are Java's HttpClient as other
+     * systems use it, offering each connection an upgrade to cleartext HTTP/2: haproxy must decline it, or the
+     * connections become tunnels to one replica that die with it (what this drill once caught: lookups cut with the replica).
+     */
     private void serviceKill() throws Exception {
         String[] at = one2("SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM region WHERE level = 'microgrid' "
                 + "AND generation_high IS NULL ORDER BY code LIMIT 1");
