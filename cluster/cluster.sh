@@ -169,10 +169,10 @@ backend services
   balance roundrobin
   option httpchk GET /q/health/ready
   http-check expect status 200
-  # the client's keep-alive connection is haproxy's, the service's closes after each response: a replica that dies
-  # takes no idle client connection with it
-  option http-server-close
-  # a request a dead replica refused before any byte was sent goes to another one
+  # the client's keep-alive connection is haproxy's, and haproxy keeps its own idle connections to each replica: a
+  # replica that dies takes no client connection with it, and a request it cut (or an idle connection of it that
+  # haproxy reused) goes to another one
+  option http-keep-alive
   retries 2
   option redispatch 1
   retry-on conn-failure empty-response response-timeout
@@ -181,10 +181,29 @@ EOF
   for i in $(seq 1 "$n"); do echo "  server s$i 127.0.0.1:$(cluster_service_port "$i") check"; done
 }
 
+# the pid of service replica i if it runs (a pid file left by a killed one may name another process by now)
+cluster_service_pid() {
+  local f; f="$(cluster_dir)/service$1.pid"
+  [ -f "$f" ] || return 1
+  local pid; pid=$(cat "$f")
+  grep -qa "$JAR" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+
+# stop service replica i (TERM, then KILL after 30 s) and forget its pid
+cluster_service_stop() {
+  local pid; pid=$(cluster_service_pid "$1") || pid=
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(cluster_dir)/service$1.pid"
+}
+
 cluster_service_start() { # index
   local i=$1 dir; dir=$(cluster_dir)
   local base; base=$(cluster_base)
-  cluster_running "$dir/service$i.pid" && return 0
+  cluster_service_pid "$i" >/dev/null && return 0
   # (not cluster_spawn: the service runs as the caller, not as postgres)
   GRIDMAP_PORT=$(cluster_service_port "$i") \
   GRIDMAP_DB_URL="jdbc:postgresql://127.0.0.1:$((base + 1))/gridmap" \
@@ -267,12 +286,11 @@ cluster_down() {
   local f
   for f in "$dir"/service*.pid; do
     [ -f "$f" ] || continue
-    kill -TERM "$(cat "$f")" 2>/dev/null || true
+    local pid; pid=$(cluster_service_pid "$(basename "$f" .pid | sed 's/^service//')") && kill -TERM "$pid" 2>/dev/null || true
   done
   for f in "$dir"/service*.pid; do
     [ -f "$f" ] || continue
-    for _ in $(seq 1 60); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$(cat "$f")" 2>/dev/null || true; rm -f "$f"
+    cluster_service_stop "$(basename "$f" .pid | sed 's/^service//')"
   done
   [ -f "$dir/haproxy.pid" ] && { kill -TERM "$(cat "$dir/haproxy.pid")" 2>/dev/null || true; rm -f "$dir/haproxy.pid"; }
   for i in 1 2 3; do
@@ -386,8 +404,7 @@ cmd_bench_cluster() {
   local base dir url; base=$(cluster_base); dir=$(cluster_dir); url=http://127.0.0.1:$base
   mkdir -p target/bench-cluster
   # services of an earlier cluster may run with the rate limits on: start them afresh
-  local f; for f in "$dir"/service*.pid; do [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done
-  for f in "$dir"/service*.pid; do [ -f "$f" ] || continue; for _ in $(seq 1 60); do kill -0 "$(cat "$f")" 2>/dev/null || break; sleep 0.5; done; rm -f "$f"; done
+  local f; for f in "$dir"/service*.pid; do [ -f "$f" ] && cluster_service_stop "$(basename "$f" .pid | sed 's/^service//')"; done
   trap 'cluster_down >/dev/null 2>&1 || true' EXIT
   cluster_up > target/bench-cluster/up.log 2>&1 || { tail -5 target/bench-cluster/up.log >&2; die "cluster up failed (target/bench-cluster/up.log)"; }
   grep 'cluster up in\|database:' target/bench-cluster/up.log | sed 's/^gridmap: //'
@@ -401,16 +418,24 @@ cmd_bench_cluster() {
       layers = z <= 13 ? "district,street,community" : z <= 15 ? "community,grid" : "grid,microgrid"
       printf "/tiles/%s/%d/%d/%d.mvt\n", layers, z, x, y } }' > target/bench-cluster/tiles.txt
   local tiles; tiles=$ROOT/target/bench-cluster/tiles.txt
-  say "throughput (wrk -t2 -c32, 5 s warm-up, 20 s measured; server CPU = the machine's busy time outside wrk)"
+  # both replicas were just started: their JIT warms up on 30 s of each kind through haproxy before anything counts
+  TOKEN="$token" wrk -t2 -c32 -d30s -s bench/point.lua "$url" >/dev/null 2>&1 || true
+  TOKEN="$token" TILES="$tiles" wrk -t2 -c32 -d30s -s bench/tiles.lua "$url" >/dev/null 2>&1 || true
+  say "throughput (wrk -t2 -c32, 30 s warm-up of each kind, then per line 5 s warm-up and 20 s measured; server CPU = the machine's busy time outside wrk)"
   bench_wrk "lookups, haproxy, 2 service replicas" "$url" bench/point.lua TOKEN="$token"
   bench_wrk "tiles, haproxy, 2 service replicas" "$url" bench/tiles.lua TOKEN="$token" TILES="$tiles"
+  # a replica's memory: s2's (s1 may have loaded the city into the database, which leaves its heap larger), after a full GC
   local rss1 rss2 heap
+  jcmd "$(cat "$dir/service2.pid")" GC.run >/dev/null 2>&1 || true
   rss1=$(ps -o rss= -p "$(cat "$dir/service1.pid")" | awk '{printf "%.0f", $1 / 1024}')
   rss2=$(ps -o rss= -p "$(cat "$dir/service2.pid")" | awk '{printf "%.0f", $1 / 1024}')
-  heap=$(jcmd "$(cat "$dir/service1.pid")" GC.heap_info 2>/dev/null | awk '/used/ && /total/ {for (i = 1; i <= NF; i++) if ($i == "used") {print $(i + 1); exit}}')
+  # (G1's line: "garbage-first heap   total 1048576K, used 195920K [...]": kB committed and live)
+  local committed
+  read -r committed heap < <(jcmd "$(cat "$dir/service2.pid")" GC.heap_info 2>/dev/null | awk '/used/ && /total/ {
+      for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+      gsub(/[^0-9]/, "", t); gsub(/[^0-9]/, "", u); print int(t / 1024), int(u / 1024); exit }') || true
   # one replica: s2 stops, haproxy's checks (every second, down after 2) take it out
-  kill -TERM "$(cat "$dir/service2.pid")"; for _ in $(seq 1 60); do kill -0 "$(cat "$dir/service2.pid")" 2>/dev/null || break; sleep 0.5; done
-  rm -f "$dir/service2.pid"; sleep 3
+  cluster_service_stop 2; sleep 3
   bench_wrk "lookups, haproxy, 1 service replica" "$url" bench/point.lua TOKEN="$token"
   bench_wrk "tiles, haproxy, 1 service replica" "$url" bench/tiles.lua TOKEN="$token" TILES="$tiles"
   bench_wrk "lookups, straight to the replica (baseline)" "http://127.0.0.1:$(cluster_service_port 1)" bench/point.lua TOKEN="$token"
@@ -423,7 +448,7 @@ cmd_bench_cluster() {
     if (l1 > 0 && ld > 0 && t1 > 0 && td > 0)
       printf "ratios: 2 replicas / 1 replica: lookups %.2fx, tiles %.2fx (2 cores: the replicas share them); through haproxy / straight: lookups %.2f, tiles %.2f\n", l2 / l1, t2 / t1, l1 / ld, t1 / td
     else print "ratios: a run gave no result (see target/bench-cluster/)" }'
-  say "memory of a service replica holding the city ($people people): RSS s1 ${rss1} MB, s2 ${rss2} MB; s1 heap used ${heap:-?}"
+  say "memory of a service replica holding the city ($people people): RSS s2 ${rss2} MB, its heap after a full GC ${heap:-?} MB live of ${committed:-?} MB committed (s1, which may have loaded the city: RSS ${rss1} MB)"
   # replica lag while a 12345 import writes: 20,000 orders at the city's real addresses, routed into the loop
   local orders=${GRIDMAP_BENCH_ORDERS:-20000}
   { echo '工单编号,来电时间,诉求人,电话,诉求内容,地址,诉求分类,紧急程度'
@@ -448,9 +473,10 @@ cmd_bench_cluster() {
   say "12345 import of $orders orders: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s ($(sed 's/.*"rowsStored":\([0-9]*\).*/\1/' $o/import.json) stored); replica lag at most $(awk -v b="$maxb" 'BEGIN {printf "%.1f", b / 1048576}') MB of WAL, ${maxms} ms (pg_stat_replication every 0.2 s)"
   # the capacity model: the measured requests per second per core, and the replica's memory
   awk -v lpc="$(cat $o/lookups--haproxy--2-service-replicas.txt.percore)" -v tpc="$(cat $o/tiles--haproxy--2-service-replicas.txt.percore)" \
-      -v rss="$rss1" -v people="$people" 'BEGIN {
-    printf "capacity model: %.0f lookups/s and %.0f tiles/s per core (service + PostgreSQL + haproxy); a replica holds the city in %d MB\n", lpc, tpc, rss
-    printf "  Jiangsu (85 M people, %.0fx this city) at a peak of 2,000 lookups/s and 5,000 tiles/s needs %.1f cores for requests;\n", 85e6 / people, 2000 / lpc + 5000 / tpc
-    printf "  the lookup index grows with the grids (~%.0f x), so a replica of the province needs about %.1f GB\n", 85e6 / people, rss * 85e6 / people / 1024 }'
+      -v rss="$rss2" -v live="${heap:-0}" -v committed="${committed:-0}" -v people="$people" 'BEGIN {
+    k = 85e6 / people
+    printf "capacity model: %.0f lookups/s and %.0f tiles/s per core (service + PostgreSQL + haproxy, two replicas); a replica holds the city in %d MB RSS, %d MB of it live heap\n", lpc, tpc, rss, live
+    printf "  Jiangsu (85 M people, %.0fx this city) at a peak of 2,000 lookups/s and 5,000 tiles/s needs %.1f cores for requests;\n", k, 2000 / lpc + 5000 / tpc
+    printf "  the live heap (lookup index, tile cache) grows with the grids (~%.0fx): %.1f GB, so -Xmx%.0fg (G1 at half full) and about %.1f GB RSS a replica\n", k, live * k / 1024, live * k * 2 / 1024 + 0.5, (live * k * 2 + rss - committed) / 1024 }'
   say "record the results in docs/benchmarks.md"
 }

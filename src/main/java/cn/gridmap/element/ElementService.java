@@ -135,8 +135,8 @@ public class ElementService {
             return f;
         }
         scopes.requireInside(caller.scope(), code.trim());
-        Level level = regions.levelOf(code.trim());
-        return f.region(t, level, code.trim(), level == Level.CITY || level == Level.DISTRICT ? null : regions.districtOf(code.trim()));
+        RegionService.Placement at = regions.placement(code.trim());
+        return f.region(t, at.level(), code.trim(), at.level() == Level.CITY || at.level() == Level.DISTRICT ? null : at.district());
     }
 
     /** The filter of one item by id (outside the scope it is simply not found). */

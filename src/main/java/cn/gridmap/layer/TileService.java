@@ -368,7 +368,7 @@ public class TileService {
      */
     public String epoch() {
         long l = Math.max(appliedLsn, listener.connectedLsn());
-        return Long.toHexString(l >>> 32).toUpperCase() + "/" + Long.toHexString(l & 0xffffffffL).toUpperCase();
+        return PgListener.lsnText(l);
     }
 
     void invalidateAll() {

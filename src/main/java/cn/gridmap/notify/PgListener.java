@@ -167,6 +167,11 @@ public class PgListener {
         return (Long.parseLong(text.substring(0, slash), 16) << 32) | Long.parseLong(text.substring(slash + 1), 16);
     }
 
+    /** One number as a PostgreSQL LSN {@code X/Y}, as {@code pg_current_wal_lsn()} prints it. */
+    public static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xffffffffL).toUpperCase();
+    }
+
     private static void deliver(Subscription s, String payload) {
         try {
             s.subscriber().notified(payload);

@@ -358,10 +358,15 @@ public class RegionService {
         return out;
     }
 
-    /** The district a region lies in: its own code for a district, null for the city (404 for an unknown code). */
-    public String districtOf(String code) {
-        String[] path = find(code).path.split("/");
-        return path.length > 1 ? path[1] : null;
+    /** A region's level and the district it lies in: its own code for a district, null for the city. */
+    public record Placement(Level level, String district) {
+    }
+
+    /** Where a region sits, in one read (404 for an unknown code). */
+    public Placement placement(String code) {
+        Region r = find(code);
+        String[] path = r.path.split("/");
+        return new Placement(Level.fromWire(r.level), path.length > 1 ? path[1] : null);
     }
 
     /** Current districts whose outline comes within about a kilometre of the box (the element partitions to read). */

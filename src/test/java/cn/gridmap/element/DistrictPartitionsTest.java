@@ -86,7 +86,7 @@ class DistrictPartitionsTest {
     @Test
     void aQueryByRegionReadsOnlyThatRegionsDistrict() throws SQLException {
         String community = column("SELECT left(microgrid_code, 12) FROM person GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").get(0);
-        String district = regions.districtOf(community);
+        String district = regions.placement(community).district();
         for (String[] kind : new String[][] {{"person", "p"}, {"house", "h"}, {"component", "c"}, {"organization", "o"}, {"event", "e"}}) {
             ElementService.Filter f = elements.filter(Caller.service("test"), kind[1], community);
             Set<String> read = partitionsRead("SELECT " + kind[1] + ".id FROM " + kind[0] + " " + kind[1] + f.where(), f.values);
@@ -117,7 +117,7 @@ class DistrictPartitionsTest {
     @Test
     void areaScopeHoldsThroughTheParentsAndThePartitionsCannotBeReadAroundIt() throws SQLException {
         String grid = column("SELECT left(microgrid_code, 15) FROM person GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").get(0);
-        String district = regions.districtOf(grid);
+        String district = regions.placement(grid).district();
         long inGrid = Long.parseLong(column("SELECT count(*) FROM person WHERE left(microgrid_code, 15) = '" + grid + "'").get(0));
         try (Connection c = DriverManager.getConnection(url, "gridmap_app", "")) {
             c.setAutoCommit(false);

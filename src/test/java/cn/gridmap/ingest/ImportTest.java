@@ -243,6 +243,23 @@ class ImportTest {
         }
     }
 
+    /** A component re-imported at a place in another district moves to that district's partition, keeping its id. */
+    @Test
+    void aComponentReImportedInAnotherDistrictMovesToThatDistrictsPartition() throws Exception {
+        String elsewhere = scalar("SELECT ST_X(p) || ',' || ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM region "
+                + "WHERE level = 'microgrid' AND generation_high IS NULL AND code NOT LIKE '321102%' ORDER BY code LIMIT 1) m");
+        String component = "external_id,class_code,state,x,y\nIMP-D1,0101,完好,%s\n";
+        importCsv("components", String.format(component, LON + "," + LAT), "");
+        String id = scalar("SELECT id FROM component_321102 WHERE external_id = 'IMP-D1'");
+        assertTrue(id != null, "first in 京口区's partition");
+        importCsv("components", String.format(component, elsewhere), "");
+        String district = scalar("SELECT district_code FROM component WHERE external_id = 'IMP-D1'");
+        assertNotEquals("321102", district);
+        assertEquals(id, scalar("SELECT id FROM component_" + district + " WHERE external_id = 'IMP-D1'"), "moved, same id");
+        assertEquals("0", scalar("SELECT count(*) FROM component_321102 WHERE external_id = 'IMP-D1'"));
+        assertEquals("1", scalar("SELECT count(*) FROM component WHERE external_id = 'IMP-D1'"));
+    }
+
     /** Reports are kept for the retention (30 days), then deleted, and asking for one says it is gone. */
     @Test
     void errorReportsOlderThanTheRetentionAreDeletedAndThenAre410() throws Exception {
