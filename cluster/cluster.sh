@@ -411,6 +411,7 @@ cmd_bench_cluster() {
   say "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
   local token; token=$(system_token "$url"); [ -n "$token" ] || die "no token for the bench client"
   local people; people=$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p $((base + 1)) -U postgres -d gridmap -qAtc "SELECT count(*) FROM person")
+  local dbmb; dbmb=$(as_pg "$PGBIN/psql" -h 127.0.0.1 -p $((base + 1)) -U postgres -d gridmap -qAtc "SELECT pg_database_size('gridmap') / 1048576")
   # the map's requests: composite tiles at zooms 12–16 over the city, 2,000 positions (seeded)
   awk 'BEGIN { srand(20261203); pi = atan2(0, -1)
     for (i = 0; i < 2000; i++) { z = 12 + int(rand() * 5); lon = 119.05 + rand() * 0.8; lat = 31.75 + rand() * 0.5
@@ -472,11 +473,18 @@ cmd_bench_cluster() {
   t1=$(date +%s.%N)
   say "12345 import of $orders orders: $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s ($(sed 's/.*"rowsStored":\([0-9]*\).*/\1/' $o/import.json) stored); replica lag at most $(awk -v b="$maxb" 'BEGIN {printf "%.1f", b / 1048576}') MB of WAL, ${maxms} ms (pg_stat_replication every 0.2 s)"
   # the capacity model: the measured requests per second per core, and the replica's memory
+  local rate; rate=$(awk -v a="$t0" -v b="$t1" -v n="$orders" 'BEGIN {printf "%.0f", n / (b - a)}')
   awk -v lpc="$(cat $o/lookups--haproxy--2-service-replicas.txt.percore)" -v tpc="$(cat $o/tiles--haproxy--2-service-replicas.txt.percore)" \
-      -v rss="$rss2" -v live="${heap:-0}" -v committed="${committed:-0}" -v people="$people" 'BEGIN {
+      -v rss="$rss2" -v live="${heap:-0}" -v committed="${committed:-0}" -v people="$people" -v dbmb="$dbmb" -v rate="$rate" 'BEGIN {
     k = 85e6 / people
     printf "capacity model: %.0f lookups/s and %.0f tiles/s per core (service + PostgreSQL + haproxy, two replicas); a replica holds the city in %d MB RSS, %d MB of it live heap\n", lpc, tpc, rss, live
     printf "  Jiangsu (85 M people, %.0fx this city) at a peak of 2,000 lookups/s and 5,000 tiles/s needs %.1f cores for requests;\n", k, 2000 / lpc + 5000 / tpc
-    printf "  the live heap (lookup index, tile cache) grows with the grids (~%.0fx): %.1f GB, so -Xmx%.0fg (G1 at half full) and about %.1f GB RSS a replica\n", k, live * k / 1024, live * k * 2 / 1024 + 0.5, (live * k * 2 + rss - committed) / 1024 }'
+    printf "  the live heap (lookup index, tile cache) grows with the grids (~%.0fx): %.1f GB, so -Xmx%.0fg (G1 at half full) and about %.1f GB RSS a replica\n", k, live * k / 1024, live * k * 2 / 1024 + 0.5, (live * k * 2 + rss - committed) / 1024
+    printf "  the database (this city: %.1f GB) grows with the people (~%.0fx): %.0f GB on each PostgreSQL node; the primary took %s orders/s of 12345 import here\n", dbmb / 1024, k, dbmb * k / 1024, rate
+    # machines of 8 cores and 32 GB (an assumption): service replicas for the request CPU at 60 % busy, at least two
+    # (one may die), one a machine; three PostgreSQL nodes (Patroni: a primary, a synchronous and an async standby)
+    # with etcd beside them
+    svc = int((2000 / lpc + 5000 / tpc) / (8 * 0.6)) + 1; if (svc < 2) svc = 2
+    printf "  machines for the province, 8 cores and 32 GB each: %d for service replicas (%.1f GB of 32 each) + 3 for PostgreSQL and etcd (%.0f GB of data each) = %d\n", svc, (live * k * 2 + rss - committed) / 1024, dbmb * k / 1024, svc + 3 }'
   say "record the results in docs/benchmarks.md"
 }
