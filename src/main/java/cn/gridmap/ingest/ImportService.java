@@ -475,10 +475,14 @@ public class ImportService {
     /**
      * Inserts new and updates known elements (by external id); @return rows written. The element tables are
      * partitioned by district with their keys on the partitions (V20), so there is no city-wide unique index for an
-     * ON CONFLICT: known rows are updated first (an element placed in another district moves to its partition), then
-     * the others inserted, under the table's import lock ({@link #lock}) so that no other import adds the same id.
+     * ON CONFLICT: known elements now placed in another district move first, then the other known ones are updated,
+     * then the new ones inserted, under the table's import lock ({@link #lock}) so that no other import adds the same
+     * id. A move is a delete and an insert of the whole row (same id, the columns the import does not carry kept), not
+     * an UPDATE of its district: a district's partition may be a foreign table on another server (README, District
+     * partitions), and PostgreSQL neither moves a row out of a foreign partition (postgres_fdw updates it in place,
+     * outside its partition's values) nor into one that the same UPDATE may also update.
      */
-    private static long upsert(Connection c, ImportKind kind, long job) throws SQLException {
+    static long upsert(Connection c, ImportKind kind, long job) throws SQLException {
         String cols = kind.columns + (kind == ImportKind.PEOPLE ? ", house_id, district_code, microgrid_code" : "");
         StringBuilder set = new StringBuilder();
         for (String col : cols.split(",\\s*")) {
@@ -489,11 +493,31 @@ public class ImportService {
         String update = "UPDATE " + kind.table + " t SET " + set + "derived = FALSE, import_id = ? FROM stage s WHERE t.external_id = s.external_id";
         String insert = "INSERT INTO " + kind.table + " (id, " + cols + ", derived, import_id) SELECT nextval('element_seq'), " + cols
                 + ", FALSE, ? FROM stage s WHERE NOT EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t.external_id = s.external_id) ORDER BY line";
+        java.util.Set<String> carried = new java.util.HashSet<>(List.of(cols.split(",\\s*")));
+        List<String> all = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 "
+                + "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
+            ps.setString(1, kind.table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.add(rs.getString(1));
+                }
+            }
+        }
+        StringBuilder values = new StringBuilder();
+        for (String col : all) {
+            values.append(values.length() == 0 ? "" : ", ").append(col.equals("derived") ? "FALSE" : col.equals("import_id") ? "?"
+                    : carried.contains(col) ? "s." + col : "m." + col);
+        }
+        String move = "WITH moved AS (DELETE FROM " + kind.table + " t USING stage s WHERE t.external_id = s.external_id "
+                + "AND t.district_code IS DISTINCT FROM s.district_code RETURNING t.*) INSERT INTO " + kind.table + " (" + String.join(", ", all)
+                + ") SELECT " + values + " FROM moved m JOIN stage s ON s.external_id = m.external_id";
         long n = 0;
-        for (String sql : List.of(update, insert)) {
+        for (String sql : List.of(move, update, insert)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, job);
-                n += ps.executeUpdate();
+                int rows = ps.executeUpdate();
+                n += sql == move ? 0 : rows; // (the update writes the moved rows again, and counts them)
             }
         }
         return n;

@@ -182,20 +182,7 @@ class DistrictPartitionsTest {
     @Test
     void aDistrictsPartitionMovesToAnotherServerAsAForeignPartitionWithItsSpatialConditionsSentThere() throws SQLException {
         String district = column("SELECT district_code FROM component GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").get(0);
-        String port = column("SELECT current_setting('port')").get(0);
-        String shardUrl = url.replaceFirst("/[^/?]+(\\?.*)?$", "/gridmap_shard_test");
-        try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS gridmap_shard_test");
-            s.execute("CREATE DATABASE gridmap_shard_test");
-        }
-        try {
-            String columns = column("SELECT string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum) "
-                    + "FROM pg_attribute WHERE attrelid = 'component'::regclass AND attnum > 0 AND NOT attisdropped").get(0);
-            try (Connection shard = DriverManager.getConnection(shardUrl, "postgres", ""); Statement s = shard.createStatement()) {
-                s.execute("CREATE EXTENSION postgis");
-                s.execute("CREATE TABLE component_" + district + " (" + columns + ", PRIMARY KEY (id))");
-                s.execute("CREATE INDEX ON component_" + district + " USING GIST (geom)");
-            }
+        try (ForeignPartition shard = new ForeignPartition(owner, url, "component", district)) {
             try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
                 try {
@@ -206,21 +193,7 @@ class DistrictPartitionsTest {
                     long inBox = count(s, "SELECT count(*) FROM component WHERE district_code = '" + district + "' AND geom && ST_MakeEnvelope("
                             + box + ", 4326)");
                     assertTrue(inBox > 0 && inBox < before, inBox + " of " + before + " in the box");
-                    s.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw");
-                    s.execute("CREATE SERVER shard_test FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '" + port
-                            + "', dbname 'gridmap_shard_test', extensions 'postgis', async_capable 'true')");
-                    // one mapping for every role: postgres_fdw keeps a remote connection (and transaction) per mapping, and the
-                    // copy below is not committed when gridmap_app reads it (a real move commits first, and maps each role)
-                    s.execute("CREATE USER MAPPING FOR PUBLIC SERVER shard_test OPTIONS (user 'postgres', password_required 'false')");
-                    // the README's steps: hold the district still, copy it over, swap the partitions
-                    s.execute("LOCK TABLE component_" + district + " IN EXCLUSIVE MODE");
-                    s.execute("CREATE FOREIGN TABLE component_" + district + "_copy (" + columns + ") SERVER shard_test OPTIONS "
-                            + "(table_name 'component_" + district + "')");
-                    s.execute("INSERT INTO component_" + district + "_copy SELECT * FROM component_" + district);
-                    s.execute("DROP FOREIGN TABLE component_" + district + "_copy");
-                    s.execute("ALTER TABLE component DETACH PARTITION component_" + district);
-                    s.execute("CREATE FOREIGN TABLE component_" + district + "_remote PARTITION OF component FOR VALUES IN ('" + district
-                            + "') SERVER shard_test OPTIONS (table_name 'component_" + district + "')");
+                    shard.move(s);
 
                     assertEquals(before, count(s, "SELECT count(*) FROM component WHERE district_code = '" + district + "'"),
                             "the district's rows, now read from the other server");
@@ -251,10 +224,6 @@ class DistrictPartitionsTest {
                 } finally {
                     c.rollback();
                 }
-            }
-        } finally {
-            try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS gridmap_shard_test WITH (FORCE)");
             }
         }
         assertEquals(List.of("component_" + district), column("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = "
