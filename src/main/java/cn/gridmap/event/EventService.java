@@ -717,6 +717,13 @@ public class EventService {
                 }
                 String assignee = staffing.onDuty(c, grid, now);
                 String department = staffing.department(c, deadlines.eventClass(r.classCode()).departmentKind(), district);
+                if (!district.equals(r.districtCode())) {
+                    try (PreparedStatement ps = c.prepareStatement(EventSql.MOVE_DISTRICT)) {
+                        ps.setLong(1, r.id());
+                        ps.setString(2, district);
+                        ps.execute();
+                    }
+                }
                 try (PreparedStatement ps = c.prepareStatement(EventSql.ADJUDICATED)) {
                     ps.setString(1, micro);
                     ps.setString(2, district);

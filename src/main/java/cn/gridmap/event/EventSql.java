@@ -76,6 +76,8 @@ final class EventSql {
             + "e.queue_region, e.candidates, e.occurred_at, e.reported_at, e.reported_by, e.due_at, e.overdue, e.escalations, e.reworks, "
             + "e.duplicate_of, e.urgency, e.caller_name_enc, e.caller_phone_enc, e.satisfaction, e.solved, e.closed_at, e.closed_on_time, "
             + "e.derived FROM event e JOIN event_class k ON k.code = e.class_code WHERE e.id = ?";
+    /** An event placed in another district first moves to that district's partition (V21: a delete and an insert). */
+    static final String MOVE_DISTRICT = "SELECT gridmap_move_district('event', ?, ?)";
     static final String ADJUDICATED = "UPDATE event SET microgrid_code = ?, district_code = ?, routed_grid = ?, assignee = ?, department_code = ?, "
             + "queue = 'new', queue_reason = NULL, queue_region = ?, updated_at = now() WHERE id = ?";
     static final String DISPATCHED = "UPDATE event SET assignee = ?, department_code = ?, updated_at = now() WHERE id = ?";

@@ -230,6 +230,43 @@ class DistrictPartitionsTest {
                 + "'component'::regclass AND inhrelid::regclass::text = 'component_" + district + "'"), "rolled back: the local partition is back");
     }
 
+    /**
+     * gridmap_move_district (V21), which an event's adjudication into another district calls: a row moves into a
+     * district on another server and one moves out of it, each whole and with its id, where a plain UPDATE of the
+     * district is refused (into) or leaves the row on the other server (out of).
+     */
+    @Test
+    void rowsMoveIntoAndOutOfADistrictOnAnotherServer() throws SQLException {
+        String remote = column("SELECT district_code FROM event GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").get(0);
+        String other = column("SELECT district_code FROM event WHERE district_code <> '" + remote + "' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+                .get(0);
+        try (ForeignPartition shard = new ForeignPartition(owner, url, "event", remote); Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            try {
+                long into = count(s, "SELECT min(id) FROM event WHERE district_code = '" + other + "'");
+                long outOf = count(s, "SELECT min(id) FROM event WHERE district_code = '" + remote + "'");
+                String intoRow = column("SELECT COALESCE(description, '') || ' ' || state || ' ' || ST_AsText(geom) FROM event WHERE id = " + into).get(0);
+                shard.move(s);
+                s.execute("SAVEPOINT plain");
+                SQLException refused = assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE event SET district_code = '" + remote
+                        + "' WHERE id = " + into));
+                assertTrue(refused.getMessage().contains("cannot route tuples into foreign table"), refused.getMessage());
+                s.execute("ROLLBACK TO SAVEPOINT plain");
+
+                s.execute("SELECT gridmap_move_district('event', " + into + ", '" + remote + "')");
+                s.execute("SELECT gridmap_move_district('event', " + outOf + ", '" + other + "')");
+                assertEquals(1, count(s, "SELECT count(*) FROM " + shard.remote() + " WHERE id = " + into + " AND district_code = '" + remote
+                        + "' AND COALESCE(description, '') || ' ' || state || ' ' || ST_AsText(geom) = '" + intoRow.replace("'", "''") + "'"), "whole, on the other server");
+                assertEquals(1, count(s, "SELECT count(*) FROM event_" + other + " WHERE id = " + outOf), "back from the other server");
+                assertEquals(0, count(s, "SELECT count(*) FROM " + shard.remote() + " WHERE id = " + outOf));
+                assertEquals(0, count(s, "SELECT count(*) FROM event_" + other + " WHERE id = " + into));
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     /** The partitions a query reads, from its plan as the service's role runs it (whole-city scope). */
     private Set<String> partitionsRead(String sql, List<Object> values) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, "gridmap_app", "")) {

@@ -11,6 +11,7 @@ import static cn.gridmap.event.EventFixtures.place;
 import static cn.gridmap.event.EventFixtures.report;
 import static cn.gridmap.event.EventFixtures.row;
 import static cn.gridmap.event.EventFixtures.workerOf;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -35,6 +36,7 @@ import cn.gridmap.security.AsAdmin;
 import cn.gridmap.security.Logins;
 import cn.gridmap.security.Roles;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 
@@ -245,6 +247,31 @@ class EventLoopTest {
         assertEquals(e[1], a.getString("gridCode"));
         assertEquals("wg." + e[1], a.getString("assignee"));
         assertNotNull(a.getString("dueAt"));
+        assertEquals(1, count(owner, "SELECT count(*) FROM event_stage WHERE event_id = ? AND stage = 'register'", id));
+    }
+
+    /** Adjudicated into a grid of the neighbouring district, an event moves to that district's partition, keeping its id. */
+    @Test
+    void anEventAdjudicatedIntoTheNeighbouringDistrictMovesToThatDistrictsPartition() throws Exception {
+        // the middle of an edge two grids of two districts share
+        String[] e = row(owner, "SELECT a.code, b.code, ST_X(q.p), ST_Y(q.p) FROM region a JOIN region b ON a.geom && b.geom "
+                + "AND left(b.code, 6) > left(a.code, 6) AND b.level = 'grid' AND b.generation_high IS NULL CROSS JOIN LATERAL (SELECT "
+                + "ST_PointOnSurface(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))) AS p) q WHERE a.level = 'grid' "
+                + "AND a.generation_high IS NULL AND ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom))::geography) > 100 "
+                + "ORDER BY a.code, b.code LIMIT 1");
+        long id = as(hotline()).body(Map.of("classCode", "0102", "lon", Double.parseDouble(e[2]), "lat", Double.parseDouble(e[3]),
+                "description", "区界处垃圾", "source", "hotline12345")).post("/api/events").then().statusCode(201)
+                .body("state", equalTo("adjudication")).extract().jsonPath().getLong("id");
+        String from = row(owner, "SELECT district_code FROM event WHERE id = ?", id)[0];
+        String to = e[0].startsWith(from) ? e[1] : e[0];
+        String city = "pq.city-adjudication";
+        given().header("Authorization", "Bearer " + AsAdmin.adminToken()).contentType(ContentType.JSON)
+                .body(Map.of("username", city, "password", Logins.password(city), "roles", List.of(Roles.DISPATCHER), "scope", List.of("321100")))
+                .post("/api/users").then().statusCode(201);
+        ok(Logins.login(city, Logins.password(city)), id, Map.of("action", "adjudicate", "gridCode", to, "note", "以区界为准"));
+        assertEquals(to.substring(0, 6) + " " + to, String.join(" ", row(owner, "SELECT district_code, routed_grid FROM event_" + to.substring(0, 6)
+                + " WHERE id = ?", id)));
+        assertEquals(0, count(owner, "SELECT count(*) FROM event_" + from + " WHERE id = ?", id));
         assertEquals(1, count(owner, "SELECT count(*) FROM event_stage WHERE event_id = ? AND stage = 'register'", id));
     }
 
