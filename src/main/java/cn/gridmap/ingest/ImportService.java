@@ -512,12 +512,15 @@ public class ImportService {
         String move = "WITH moved AS (DELETE FROM " + kind.table + " t USING stage s WHERE t.external_id = s.external_id "
                 + "AND t.district_code IS DISTINCT FROM s.district_code RETURNING t.*) INSERT INTO " + kind.table + " (" + String.join(", ", all)
                 + ") SELECT " + values + " FROM moved m JOIN stage s ON s.external_id = m.external_id";
+        try (PreparedStatement ps = c.prepareStatement(move)) {
+            ps.setLong(1, job);
+            ps.executeUpdate(); // (not counted: the update below writes the moved rows again, and counts them)
+        }
         long n = 0;
-        for (String sql : List.of(move, update, insert)) {
+        for (String sql : List.of(update, insert)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, job);
-                int rows = ps.executeUpdate();
-                n += sql == move ? 0 : rows; // (the update writes the moved rows again, and counts them)
+                n += ps.executeUpdate();
             }
         }
         return n;
