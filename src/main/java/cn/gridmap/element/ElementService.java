@@ -136,7 +136,7 @@ public class ElementService {
         }
         scopes.requireInside(caller.scope(), code.trim());
         RegionService.Placement at = regions.placement(code.trim());
-        return f.region(t, at.level(), code.trim(), at.level() == Level.CITY || at.level() == Level.DISTRICT ? null : at.district());
+        return f.region(t, at.level(), code.trim(), at.district());
     }
 
     /** The filter of one item by id (outside the scope it is simply not found). */

@@ -477,7 +477,7 @@ public class ImportService {
      * partitioned by district with their keys on the partitions (V20), so there is no city-wide unique index for an
      * ON CONFLICT: known elements now placed in another district move first, then the other known ones are updated,
      * then the new ones inserted, under the table's import lock ({@link #lock}) so that no other import adds the same
-     * id. A move is a delete and an insert of the whole row (same id, the columns the import does not carry kept), not
+     * id. A move is a delete and an insert of the whole row (same id, every column kept) by gridmap_move_district, not
      * an UPDATE of its district: a district's partition may be a foreign table on another server (README, District
      * partitions), and PostgreSQL neither moves a row out of a foreign partition (postgres_fdw updates it in place,
      * outside its partition's values) nor into one that the same UPDATE may also update.
@@ -493,28 +493,11 @@ public class ImportService {
         String update = "UPDATE " + kind.table + " t SET " + set + "derived = FALSE, import_id = ? FROM stage s WHERE t.external_id = s.external_id";
         String insert = "INSERT INTO " + kind.table + " (id, " + cols + ", derived, import_id) SELECT nextval('element_seq'), " + cols
                 + ", FALSE, ? FROM stage s WHERE NOT EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t.external_id = s.external_id) ORDER BY line";
-        java.util.Set<String> carried = new java.util.HashSet<>(List.of(cols.split(",\\s*")));
-        List<String> all = new java.util.ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 "
-                + "AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
-            ps.setString(1, kind.table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    all.add(rs.getString(1));
-                }
-            }
-        }
-        StringBuilder values = new StringBuilder();
-        for (String col : all) {
-            values.append(values.length() == 0 ? "" : ", ").append(col.equals("derived") ? "FALSE" : col.equals("import_id") ? "?"
-                    : carried.contains(col) ? "s." + col : "m." + col);
-        }
-        String move = "WITH moved AS (DELETE FROM " + kind.table + " t USING stage s WHERE t.external_id = s.external_id "
-                + "AND t.district_code IS DISTINCT FROM s.district_code RETURNING t.*) INSERT INTO " + kind.table + " (" + String.join(", ", all)
-                + ") SELECT " + values + " FROM moved m JOIN stage s ON s.external_id = m.external_id";
-        try (PreparedStatement ps = c.prepareStatement(move)) {
-            ps.setLong(1, job);
-            ps.executeUpdate(); // (not counted: the update below writes the moved rows again, and counts them)
+        // (gridmap_move_district, V21: the row whole, with its id; the update below then writes what the import carries)
+        String move = "SELECT gridmap_move_district('" + kind.table + "', t.id, s.district_code) FROM " + kind.table + " t "
+                + "JOIN stage s ON s.external_id = t.external_id WHERE t.district_code IS DISTINCT FROM s.district_code";
+        try (Statement st = c.createStatement()) {
+            st.execute(move);
         }
         long n = 0;
         for (String sql : List.of(update, insert)) {
